@@ -1,0 +1,51 @@
+"""Human-readable labels for units, levels and gmina types, in the interface language."""
+from __future__ import annotations
+
+import pandas as pd
+
+from i18n import t
+
+
+def unit_type_label(row, lang: str) -> str:
+    level = row["level"]
+    if level == "country":
+        return t("unit.country", lang)
+    if level == "wojewodztwo":
+        return t("unit.wojewodztwo", lang)
+    if level == "powiat":
+        return t("unit.city_powiat" if row["city_powiat"] else "unit.powiat", lang)
+    if row["city_powiat"]:
+        return t("unit.city_with_powiat_rights", lang)
+    return t(f"gmina_type.{row['gmina_type']}", lang)
+
+
+def unit_label(row, lang: str, parents: dict[str, str] | None = None) -> str:
+    """E.g. "Bolesławiec — gmina wiejska, pow. bolesławiecki (0201022)"."""
+    level, name, code = row["level"], row["name"], row["code"]
+    if level == "country":
+        return t("unit.poland", lang)
+    if level == "wojewodztwo":
+        return t("unit.label_woj", lang, name=name, code=code)
+    if level == "powiat":
+        key = "unit.label_city_powiat" if row["city_powiat"] else "unit.label_powiat"
+        return t(key, lang, name=name, code=code)
+    kind = unit_type_label(row, lang)
+    if row["city_powiat"] or not parents:
+        return t("unit.label_gmina_city", lang, name=name, kind=kind, code=code)
+    return t("unit.label_gmina", lang, name=name, kind=kind, powiat=parents.get(row["parent_code"], ""),
+             code=code)
+
+
+def unit_labels(units: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Label for every unit code, for pickers."""
+    parents = dict(zip(units.loc[units["level"] == "powiat", "code"],
+                       units.loc[units["level"] == "powiat", "name"]))
+    return {r["code"]: unit_label(r, lang, parents) for r in units.to_dict("records")}
+
+
+def picker_order(units: pd.DataFrame) -> list[str]:
+    """Country, województwa, then powiaty and gminy alphabetically (Polish collation-ish)."""
+    rank = {"country": 0, "wojewodztwo": 1, "powiat": 2, "gmina": 2}
+    df = units.assign(_r=units["level"].map(rank), _n=units["name"].str.casefold(),
+                      _l=(units["level"] == "powiat").astype(int))
+    return df.sort_values(["_r", "_n", "_l", "code"])["code"].tolist()

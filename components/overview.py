@@ -1,0 +1,48 @@
+"""The start page's table: every indicator of the selected unit with year, unit and source."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from domain.catalogue import Indicator
+from domain.profile import latest_by_indicator
+from i18n import fmt_num, t
+
+
+def source_text(row, sources: pd.DataFrame, lang: str) -> str:
+    src = sources.set_index("id").loc[row["source"]]
+    base = f"{src['publisher_' + lang]} ({src['vintage']})"
+    if row["method"] == "aggregated":
+        cov = ""
+        if row["of"] == row["of"] and row["of"]:
+            cov = t("overview.coverage", lang, n=int(row["n"]), of=int(row["of"]))
+        return t("overview.aggregated", lang, source=base, coverage=cov)
+    if row["method"] == "derived":
+        return t("overview.derived", lang, source=base)
+    return base
+
+
+def overview_frame(values: pd.DataFrame, indicators: dict[str, Indicator], sources: pd.DataFrame,
+                   lang: str) -> pd.DataFrame:
+    latest = latest_by_indicator(values, indicators)
+    rows = []
+    for r in latest.to_dict("records"):
+        ind = indicators[r["indicator"]]
+        rows.append({
+            t("col.category", lang): t(f"category.{ind.category}", lang),
+            t("col.indicator", lang): ind.name(lang),
+            t("col.value", lang): fmt_num(r["value"], ind.decimals, lang),
+            t("col.unit", lang): ind.unit(lang),
+            t("col.year", lang): str(int(r["year"])),
+            t("col.source", lang): source_text(r, sources, lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def render(values: pd.DataFrame, indicators: dict[str, Indicator], sources: pd.DataFrame, lang: str) -> None:
+    frame = overview_frame(values, indicators, sources, lang)
+    if frame.empty:
+        st.info(t("overview.no_values", lang))
+        return
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 height=min(38 * (len(frame) + 1), 900))

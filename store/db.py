@@ -1,0 +1,293 @@
+"""The one class through which all SQL goes. Queries are SQLAlchemy Core with bound parameters."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from functools import cached_property
+
+import pandas as pd
+from sqlalchemy import (and_, create_engine, delete, event, func, insert, inspect, select, text, update)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from domain.catalogue import Indicator, indicator_from_dict
+from domain.teryt import COUNTRY, TerytError, parse_code
+from store import schema as S
+
+
+class StoreError(RuntimeError):
+    """The store is missing, unreachable or inconsistent (message is safe to show to users)."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached right now (e.g. PostgreSQL restarting)."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """A store of units, indicators, sources, values and boundaries at one SQLAlchemy URL."""
+
+    def __init__(self, url: str, *, schema: str = "mrl"):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.schema = None if self.is_sqlite else schema
+
+    @cached_property
+    def engine(self) -> Engine:
+        if self.is_sqlite:
+            # No pool: every checkout opens the file anew, so a store swapped in by a re-ingest is
+            # seen at once (opening SQLite costs microseconds).
+            eng = create_engine(self.url, poolclass=NullPool)
+
+            @event.listens_for(eng, "connect")
+            def _pragmas(dbapi_conn, _rec):  # pragma: no cover - trivial
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=OFF")
+                cur.execute("PRAGMA cache_size=-65536")
+                cur.close()
+            return eng
+        return create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                             connect_args={"connect_timeout": 5},
+                             execution_options={"schema_translate_map": {None: self.schema}})
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+            del self.__dict__["engine"]
+
+    # -- connection helpers -------------------------------------------------------------------
+    def _read(self, stmt, params=None) -> pd.DataFrame:
+        try:
+            with self.engine.connect() as conn:
+                res = conn.execute(stmt, params or {})
+                return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+        except OperationalError as exc:
+            if self._is_missing_table(exc):
+                raise StoreError("store_empty") from None
+            raise StoreUnavailable("store_unavailable") from exc
+        except ProgrammingError as exc:
+            if self._is_missing_table(exc):
+                raise StoreError("store_empty") from None
+            raise
+
+    @staticmethod
+    def _is_missing_table(exc: SQLAlchemyError) -> bool:
+        msg = str(getattr(exc, "orig", exc)).lower()
+        return "no such table" in msg or "does not exist" in msg and "relation" in msg
+
+    # -- schema ---------------------------------------------------------------------------------
+    def create_schema(self) -> None:
+        with self.engine.begin() as conn:
+            if self.schema:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+            S.metadata.create_all(conn)
+
+    def has_data(self) -> bool:
+        """True if the store holds an ingested database."""
+        try:
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table("meta", schema=self.schema):
+                    return False
+                row = conn.execute(select(S.meta.c.value).where(S.meta.c.key == "ingest_id")).first()
+                return row is not None
+        except OperationalError as exc:
+            if self.is_sqlite:
+                return False
+            raise StoreUnavailable("store_unavailable") from exc
+
+    # -- reads --------------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        df = self._read(select(S.meta.c.key, S.meta.c.value))
+        return dict(zip(df["key"], df["value"]))
+
+    def units(self, level: str | None = None, *, include_historical: bool = False) -> pd.DataFrame:
+        u = S.unit.c
+        stmt = select(u.code, u.level, u.name, u.parent_code, u.gmina_type, u.city_powiat,
+                      u.valid_from, u.valid_to, u.historical, u.note).order_by(u.code)
+        if level:
+            stmt = stmt.where(u.level == level)
+        if not include_historical:
+            stmt = stmt.where(u.historical == False)  # noqa: E712 - SQL expression
+        return self._read(stmt)
+
+    def unit(self, code: str) -> dict | None:
+        u = S.unit.c
+        df = self._read(select(S.unit).where(u.code == code))
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def resolve_code(self, text_code: str) -> tuple[str | None, str]:
+        """Map user input in any common TERYT form to a canonical unit code.
+
+        Returns (code, note): code None if no unit matches (note says why); note non-empty when
+        the input was an old code (e.g. a 2020 type digit) that now belongs to another code.
+        """
+        try:
+            parsed = parse_code(text_code)
+        except TerytError:
+            return None, "malformed"
+        if parsed.kind == "country":
+            return COUNTRY, ""
+        if parsed.kind == "bdl12":
+            from domain.teryt import bdl12_to_teryt
+            mapped = bdl12_to_teryt(parsed.code)
+            if not mapped:
+                return None, "not_admin"
+            return self.resolve_code(mapped[1])
+        u = S.unit.c
+        if parsed.kind in ("wojewodztwo", "powiat", "gmina7"):
+            df = self._read(select(u.code).where(u.code == parsed.code))
+            if not df.empty:
+                return parsed.code, ""
+            if parsed.kind == "gmina7":
+                a = S.unit_alias.c
+                df = self._read(select(a.code, a.kind).where(a.alias == parsed.code))
+                if not df.empty:
+                    return df["code"].iloc[0], df["kind"].iloc[0]
+                parsed = type(parsed)("gmina6", parsed.code[:6])
+            else:
+                return None, "unknown"
+        df = self._read(select(u.code).where(and_(u.level == "gmina",
+                                                  func.substr(u.code, 1, 6) == parsed.code[:6]))
+                        .order_by(u.historical, u.code))
+        if df.empty:
+            return None, "unknown"
+        return df["code"].iloc[0], ""
+
+    def indicator_specs(self) -> pd.DataFrame:
+        i = S.indicator.c
+        return self._read(select(i.id, i.origin, i.category, i.spec).order_by(i.sk))
+
+    def indicators(self) -> dict[str, Indicator]:
+        df = self.indicator_specs()
+        return {r.id: indicator_from_dict(json.loads(r.spec)) for r in df.itertuples()}
+
+    def sources(self) -> pd.DataFrame:
+        return self._read(select(S.source).order_by(S.source.c.sk))
+
+    def _value_select(self):
+        v, u, i, s = S.value.c, S.unit.c, S.indicator.c, S.source.c
+        return (select(u.code.label("unit"), i.id.label("indicator"), v.year, v.value,
+                       s.id.label("source"), v.method, v.n, v.of, v.flag)
+                .select_from(S.value.join(S.unit, u.sk == v.unit_sk)
+                             .join(S.indicator, i.sk == v.indicator_sk)
+                             .join(S.source, s.sk == v.source_sk)))
+
+    def _decode(self, df: pd.DataFrame) -> pd.DataFrame:
+        if not df.empty:
+            df["method"] = df["method"].map(S.METHODS)
+            df["flag"] = df["flag"].fillna("")
+            df["value"] = df["value"].astype("float64")
+            df["year"] = df["year"].astype("int64")
+        return df
+
+    def unit_values(self, code: str, indicators: list[str] | None = None) -> pd.DataFrame:
+        """All values of one unit (optionally only some indicators)."""
+        return self.values(units=[code], indicators=indicators)
+
+    def values(self, *, units: list[str] | None = None, indicators: list[str] | None = None,
+               years: list[int] | None = None, level: str | None = None) -> pd.DataFrame:
+        """Values filtered by units / indicators / years / level (all bound parameters)."""
+        v, u, i = S.value.c, S.unit.c, S.indicator.c
+        stmt = self._value_select()
+        if units is not None:
+            stmt = stmt.where(u.code.in_(list(units)))
+        if indicators is not None:
+            stmt = stmt.where(i.id.in_(list(indicators)))
+        if years is not None:
+            stmt = stmt.where(v.year.in_([int(y) for y in years]))
+        if level is not None:
+            stmt = stmt.where(u.level == level)
+        return self._decode(self._read(stmt.order_by(i.id, u.code, v.year)))
+
+    def level_values(self, indicator_id: str, year: int, level: str) -> pd.DataFrame:
+        """One indicator, one year, every unit of a level (the map query)."""
+        return self.values(indicators=[indicator_id], years=[year], level=level)
+
+    def indicator_years(self, indicator_id: str, level: str | None = None) -> list[int]:
+        v, u, i = S.value.c, S.unit.c, S.indicator.c
+        stmt = (select(v.year).distinct()
+                .select_from(S.value.join(S.indicator, i.sk == v.indicator_sk)
+                             .join(S.unit, u.sk == v.unit_sk))
+                .where(and_(i.id == indicator_id, v.value.is_not(None))))
+        if level:
+            stmt = stmt.where(u.level == level)
+        return sorted(int(y) for y in self._read(stmt)["year"])
+
+    def coverage(self) -> pd.DataFrame:
+        """indicator, level, year, count of non-null values — what the store holds."""
+        v, u, i = S.value.c, S.unit.c, S.indicator.c
+        stmt = (select(i.id.label("indicator"), u.level, v.year, func.count(v.value).label("count"))
+                .select_from(S.value.join(S.indicator, i.sk == v.indicator_sk)
+                             .join(S.unit, u.sk == v.unit_sk))
+                .group_by(i.id, u.level, v.year))
+        return self._read(stmt)
+
+    def layer(self, level: str) -> tuple[str, str] | None:
+        df = self._read(select(S.layer.c.geojson, S.layer.c.sha256).where(S.layer.c.level == level))
+        return None if df.empty else (df["geojson"].iloc[0], df["sha256"].iloc[0])
+
+    def boundaries(self, codes: list[str]) -> pd.DataFrame:
+        b, u = S.boundary.c, S.unit.c
+        stmt = (select(u.code, b.geojson, b.rep_lon, b.rep_lat, b.bbox, b.source_code)
+                .select_from(S.boundary.join(S.unit, u.sk == b.unit_sk)).where(u.code.in_(list(codes))))
+        return self._read(stmt)
+
+    def report(self) -> pd.DataFrame:
+        r = S.ingest_report.c
+        return self._read(select(r.dataset, r.category, r.detail, r.count, r.examples).order_by(r.id))
+
+    # -- saved areas ----------------------------------------------------------------------------
+    def saved_areas(self) -> pd.DataFrame:
+        return self._read(select(S.saved_area).order_by(S.saved_area.c.name))
+
+    def save_area(self, name: str, definition: str, area_id: int | None = None) -> int:
+        now = _now()
+        with self.engine.begin() as conn:
+            if area_id is None:
+                res = conn.execute(insert(S.saved_area).values(name=name, definition=definition,
+                                                               created_at=now, updated_at=now))
+                return int(res.inserted_primary_key[0])
+            conn.execute(update(S.saved_area).where(S.saved_area.c.id == area_id)
+                         .values(name=name, definition=definition, updated_at=now))
+            return area_id
+
+    def delete_area(self, area_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(S.saved_area).where(S.saved_area.c.id == area_id))
+
+    # -- bulk writes (ingest) -------------------------------------------------------------------
+    def bulk_insert(self, table, frame: pd.DataFrame, conn=None) -> int:
+        """Insert a DataFrame whose columns are a subset of ``table``'s (COPY on PostgreSQL)."""
+        if frame.empty:
+            return 0
+        cols = list(frame.columns)
+        rows = [tuple(None if (isinstance(x, float) and x != x) or x is pd.NA else
+                      (x.item() if hasattr(x, "item") else x) for x in row)
+                for row in frame.itertuples(index=False, name=None)]
+        own = conn is None
+        if own:
+            conn = self.engine.connect()
+        try:
+            if not self.is_sqlite:
+                raw = conn.connection.driver_connection
+                qualified = f'"{self.schema}"."{table.name}"'
+                col_sql = ", ".join(f'"{c}"' for c in cols)
+                with raw.cursor() as cur:
+                    with cur.copy(f"COPY {qualified} ({col_sql}) FROM STDIN") as cp:
+                        for row in rows:
+                            cp.write_row(row)
+            else:
+                conn.execute(insert(table), [dict(zip(cols, r)) for r in rows]) if len(rows) < 1000 else \
+                    conn.exec_driver_sql(
+                        f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
+                        rows)
+            if own:
+                conn.commit()
+        finally:
+            if own:
+                conn.close()
+        return len(rows)
