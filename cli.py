@@ -4,6 +4,7 @@
   python cli.py show --teryt CODE [--indicator ID] [--year Y]
                                              print a unit's values as CSV
   python cli.py report                       print the last ingest's reconciliation report
+  python cli.py status                       exit 0 if the store holds data
   python cli.py indicators                   list indicator ids with names and units
 
 Bad input prints one line on stderr and exits with status 2.
@@ -95,6 +96,24 @@ def _print_report(report) -> None:
         print(f"  {r.dataset:<34} {r.category:<20} {r.count:>8,}{detail}{ex}")
 
 
+def cmd_status(args) -> int:
+    """Exit 0 if the store holds data, 1 if it is empty, 2 if unreachable (used by run.sh)."""
+    from store.db import StoreUnavailable
+
+    store = _store()
+    try:
+        ok = store.has_data()
+    except StoreUnavailable:
+        print("store unreachable", file=sys.stderr)
+        return EXIT_USAGE
+    if ok:
+        meta = store.meta()
+        print(f"store ok: ingested {meta.get('ingested_at', '?')} from {meta.get('mirror', '?')}")
+        return 0
+    print("store empty", file=sys.stderr)
+    return 1
+
+
 def cmd_report(args) -> int:
     store = _store()
     _require_data(store)
@@ -154,15 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--indicator", help="indicator id (see `indicators`)")
     show.add_argument("--year", type=int, help="only this year")
     show.set_defaults(func=cmd_show)
+    st_ = sub.add_parser("status", help="exit 0 if the store holds data")
+    st_.set_defaults(func=cmd_status)
     rep = sub.add_parser("report", help="print the last ingest's reconciliation report")
     rep.set_defaults(func=cmd_report)
     ind = sub.add_parser("indicators", help="list indicators")
     ind.set_defaults(func=cmd_indicators)
     return p
-
-
-class _Parser(argparse.ArgumentParser):
-    pass
 
 
 def main(argv: list[str] | None = None) -> int:

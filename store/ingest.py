@@ -446,11 +446,12 @@ def prepare(settings: Settings, catalogue: Catalogue | None = None,
 
 
 def ingest(settings: Settings, *, progress: Progress = _noop, catalogue: Catalogue | None = None,
-           fail_after: str | None = None) -> IngestSummary:
+           fail_after: str | None = None, prepared: dict | None = None) -> IngestSummary:
     """Build a complete new store from the mirror and swap it in. ``fail_after`` (tests only)
-    raises after the named phase to prove atomicity."""
+    raises after the named phase to prove atomicity; ``prepared`` reuses a ``prepare()`` result
+    (tests write one preparation into several databases)."""
     t0 = time.perf_counter()
-    prepared = prepare(settings, catalogue, progress)
+    prepared = prepared or prepare(settings, catalogue, progress)
     if fail_after == "prepare":
         raise IngestError("simulated failure after prepare")
     build = _build_store(settings)

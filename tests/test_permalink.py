@@ -6,9 +6,9 @@ from domain.permalink import ViewState, parse_query, to_query
 @pytest.mark.parametrize("query", [
     {"unit": "1261011"},
     {"unit": "1261011", "indicator": "population_total", "year": "2019", "level": "gmina", "lang": "en"},
-    {"area": "1261011,1206032,1206042", "indicator": "turnout_sejm"},
+    {"area": "1206032,1206042,1261011", "indicator": "turnout_sejm"},
     {"unit": "0201", "peers": "typology:woj", "cls": "fisher_jenks", "k": "7"},
-    {"unit": "1465011", "peers": "custom:1261011,0264011", "tab": "scatter", "x": "population_total"},
+    {"unit": "1465011", "peers": "custom:0264011,1261011", "tab": "scatter", "x": "population_total"},
     {},
 ])
 def test_round_trip_is_stable(query):

@@ -1,0 +1,118 @@
+"""Shared fixtures: the real data mirror, stores built from it (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MRL_I18N_STRICT", "1")
+
+from settings import get_settings  # noqa: E402
+
+
+def _require(var: str) -> bool:
+    return os.environ.get(var) == "1"
+
+
+def mirror_dir() -> Path:
+    return Path(os.environ.get("MRL_DATA_MIRROR") or ROOT / ".." / "shared" / "data").resolve()
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    path = mirror_dir()
+    if not (path / "SOURCES.md").exists():
+        if _require("MRL_REQUIRE_MIRROR"):
+            pytest.fail(f"data mirror missing at {path}")
+        pytest.skip(f"data mirror missing at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prepared(mirror):
+    """The mirror read, reconciled and rolled up once per test session."""
+    from store.ingest import prepare
+
+    settings = replace(get_settings(), data_mirror=mirror)
+    return prepare(settings)
+
+
+@pytest.fixture(scope="session")
+def sqlite_settings(tmp_path_factory, mirror):
+    db = tmp_path_factory.mktemp("store") / "mrl.sqlite"
+    return replace(get_settings(), data_mirror=mirror, database_url=f"sqlite:///{db}")
+
+
+@pytest.fixture(scope="session")
+def sqlite_store(sqlite_settings, prepared):
+    from store.db import Store
+    from store.ingest import ingest
+
+    ingest(sqlite_settings, prepared=prepared)
+    store = Store(sqlite_settings.database_url)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    url = os.environ.get("MRL_TEST_POSTGRES_URL")
+    if not url:
+        if _require("MRL_REQUIRE_POSTGRES"):
+            pytest.fail("MRL_TEST_POSTGRES_URL is not set but MRL_REQUIRE_POSTGRES=1")
+        pytest.skip("no PostgreSQL (set MRL_TEST_POSTGRES_URL)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_settings(pg_url, mirror):
+    return replace(get_settings(), data_mirror=mirror, database_url=pg_url,
+                   db_schema=f"mrl_test_{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(scope="session")
+def pg_store(pg_settings, prepared):
+    from sqlalchemy import text
+
+    from store.db import Store
+    from store.ingest import ingest
+
+    ingest(pg_settings, prepared=prepared)
+    store = Store(pg_settings.database_url, schema=pg_settings.db_schema)
+    yield store
+    with store.engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{pg_settings.db_schema}" CASCADE'))
+    store.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_store(request):
+    """Run a store test on the embedded default and on PostgreSQL."""
+    return request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "pg_store")
+
+
+@pytest.fixture(scope="session")
+def app_env(sqlite_store, sqlite_settings):
+    """Environment for running the app against the session's SQLite store."""
+    env = {"MRL_DATABASE_URL": sqlite_settings.database_url, "MRL_DATA_MIRROR": str(sqlite_settings.data_mirror),
+           "MRL_I18N_STRICT": "1", "MRL_PUBLIC_MODE": "0"}
+    return env
+
+
+@pytest.fixture
+def app(app_env, monkeypatch):
+    """An AppTest of app.py bound to the session store (caches cleared so no state leaks)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    for k, v in app_env.items():
+        monkeypatch.setenv(k, v)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
