@@ -119,9 +119,10 @@ def _apply_rule(values, membership, ind: Indicator, agg: Aggregation) -> pd.Data
         res["value"] = np.where(res["b"] != 0, res["a"] / res["b"].where(res["b"] != 0), np.nan)
     else:  # ratio, odds
         res["value"] = res["a"] / res["b"].where(res["b"] != 0) * agg.scale
-    src = (x.groupby(["group", "year"])["source"]
-           .agg(lambda s: s.value_counts().index[0]).rename("source").reset_index())
-    res = res.merge(src, on=["group", "year"])
+    # the group's source: the one most members' values came from
+    counts = x.groupby(["group", "year", "source"]).size().rename("_c").reset_index()
+    src = counts.sort_values("_c", ascending=False).drop_duplicates(["group", "year"])
+    res = res.merge(src[["group", "year", "source"]], on=["group", "year"])
     res["rule"] = agg.rule
     res["flag"] = ""
     if "den_year" in x.columns:
@@ -155,7 +156,9 @@ def _aggregate_one(values, membership, ind: Indicator, years) -> pd.DataFrame:
         res = res.loc[res["year"].isin(list(years))]
     existing = members_existing(membership, res["year"].unique())
     res = res.merge(existing, on=["group", "year"], how="left")
-    res["of"] = res["of"].fillna(res["n"])
+    # A source may attribute data to a member before its official creation (it re-codes history to
+    # today's division); such a member counts as existing for coverage.
+    res["of"] = np.maximum(res["of"].fillna(res["n"]), res["n"])
     cov = res["n"] / res["of"]
     withheld = cov < ind.min_coverage - 1e-12
     res.loc[withheld, "value"] = np.nan

@@ -156,6 +156,7 @@ class Resolver:
     """Resolves source codes/names to canonical units (built from the unit table)."""
 
     units: list[UnitRef]
+    aliases: dict[str, str] = field(default_factory=dict)  # old 6-digit gmina code -> current code
     _by_code: dict[str, UnitRef] = field(init=False, repr=False)
     _gmina_by6: dict[str, list[UnitRef]] = field(init=False, repr=False)
     _city_by_name: dict[str, list[UnitRef]] = field(init=False, repr=False)
@@ -193,6 +194,8 @@ class Resolver:
             return Resolution(None, "unmatched", PART_TYPES[parsed.code[6]])
         if parsed.kind == "gmina7" and parsed.code in self._by_code:
             return Resolution(parsed.code, "exact")
+        if parsed.code[:6] in self.aliases:
+            return Resolution(self.aliases[parsed.code[:6]], "recoded", "gmina re-coded (moved or renamed)")
         candidates = self._gmina_by6.get(parsed.code[:6], [])
         if len(candidates) == 1:
             status = "recoded" if parsed.kind == "gmina7" else "by_code6"

@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import sqlite3
 import time
 import uuid
@@ -24,7 +25,7 @@ from sqlalchemy import select, text
 
 from domain.catalogue import Catalogue, Dataset
 from domain.rollup import rollup
-from domain.teryt import PART_TYPES, Resolver, UnitRef, parse_code, TerytError
+from domain.teryt import GMINA_TYPES, Resolver, UnitRef, normalise_name
 from loaders.base import LoaderError, validate_raw_frame
 from loaders.catalogue import load_catalogue
 from loaders.units import load_units
@@ -99,47 +100,75 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def find_historical_gminy(raws: dict[str, pd.DataFrame], units: pd.DataFrame) -> pd.DataFrame:
-    """Gminy in the data whose 6-digit code is not in the current list (abolished before 2026):
-    they become historical units so their values still count in past roll-ups."""
-    current6 = set(units.loc[units["level"] == "gmina", "code"].str[:6])
+_PERIOD = re.compile(r"\s+od\s+\d{4}(\s+do\s+\d{4})?$")
+
+
+def historical_gminy(raws: dict[str, pd.DataFrame], units: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Gminy in the data whose 6-digit code is not in the 2026 list.
+
+    * A pure re-coding (the same gmina under an older code: same name in the same województwo, and
+      no indicator-year with data under both codes — e.g. Wałbrzych 0221091 until 2012, now 0265011)
+      becomes an alias: its values join the current unit, so series continue.
+    * Otherwise the gmina was abolished or merged (Ostrowice 2019, rural Zielona Góra 2015): it
+      becomes a historical unit, valid until the last year with a non-zero value, so past roll-ups
+      still count it. Only codes seen with their 7-digit form become units; no code is invented.
+    Returns (historical units frame, alias map code6 -> current code).
+    """
+    gminy = units.loc[units["level"] == "gmina"]
+    current6 = set(gminy["code"].str[:6])
     powiaty = set(units.loc[units["level"] == "powiat", "code"])
-    seen: dict[str, dict] = {}
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for code, name in zip(gminy["code"], gminy["name"]):
+        by_name.setdefault((code[:2], normalise_name(name)), []).append(code)
+    frames = []
     for ds_id, raw in raws.items():
-        rows = raw.loc[(raw["skip"] == "") & raw["code"].str.len().isin([6, 7])]
-        rows = rows.loc[~rows["code"].str[:6].isin(current6)]
-        if rows.empty:
-            continue
-        last = rows.loc[rows["value"].notna()].groupby(rows["code"].str[:6])["year"].max()
-        first = rows.loc[rows["value"].notna()].groupby(rows["code"].str[:6])["year"].min()
-        for code, grp in rows.groupby(rows["code"].str[:6]):
-            if code[:4] not in powiaty:
+        rows = raw.loc[(raw["skip"] == "") & raw["code"].str.len().isin([6, 7]),
+                       ["code", "name", "measure", "year", "value"]]
+        frames.append(rows.assign(dataset=ds_id, code6=rows["code"].str[:6]))
+    allrows = pd.concat(frames, ignore_index=True)
+    old = allrows.loc[~allrows["code6"].isin(current6) & allrows["code6"].str[:4].isin(powiaty)]
+    info: dict[str, dict] = {}
+    for code6, grp in old.groupby("code6"):
+        has = grp.loc[grp["value"].notna()]
+        nonzero = has.loc[has["value"] != 0, "year"]
+        code7 = next((c for c in grp["code"] if len(c) == 7 and c[6] in "123"), None)
+        names = [_PERIOD.sub("", _clean_name(n)) for n in grp["name"].unique()]
+        info[code6] = {"code7": code7, "names": names, "last": int(nonzero.max()) if len(nonzero) else -1,
+                       "datasets": set(grp["dataset"])}
+    candidates: dict[str, set[str]] = {}
+    for code6, rec in info.items():
+        found = {c for n in {normalise_name(x) for x in rec["names"]} for c in by_name.get((code6[:2], n), [])}
+        candidates[code6] = found
+    wanted = set(info) | {c[:6] for cs in candidates.values() for c in cs}
+    sub = allrows.loc[allrows["code6"].isin(wanted) & allrows["value"].notna()]
+    cells = {c6: set(zip(g["dataset"], g["measure"], g["year"])) for c6, g in sub.groupby("code6")}
+    hist, aliases = [], {}
+    for code6, rec in info.items():
+        successors = candidates[code6]
+        if len(successors) == 1:
+            succ = next(iter(successors))
+            if not (cells.get(code6, set()) & cells.get(succ[:6], set())):
+                aliases[code6] = succ
                 continue
-            code7 = next((c for c in grp["code"] if len(c) == 7 and c[6] in "123"), None)
-            rec = seen.setdefault(code, {"code6": code, "code7": code7, "name": _clean_name(grp["name"].iloc[0]),
-                                         "first": first.get(code, np.nan), "last": last.get(code, np.nan),
-                                         "datasets": set()})
-            rec["code7"] = rec["code7"] or code7
-            rec["first"] = np.nanmin([rec["first"], first.get(code, np.nan)])
-            rec["last"] = np.nanmax([rec["last"], last.get(code, np.nan)])
-            rec["datasets"].add(ds_id)
-    out = []
-    for rec in seen.values():
         if not rec["code7"]:
-            continue  # only 6-digit codes seen: reported as unmatched, no unit invented
-        out.append({"code": rec["code7"], "level": "gmina", "name": rec["name"], "parent_code": rec["code7"][:4],
-                    "gmina_type": {"1": "urban", "2": "rural", "3": "urban_rural"}[rec["code7"][6]],
-                    "city_powiat": False, "valid_from": np.nan, "valid_to": rec["last"], "historical": True,
-                    "note": "historical: not in the 2026 TERYT list; data from " + ", ".join(sorted(rec["datasets"]))})
-    return pd.DataFrame(out)
+            continue  # only a 6-digit code: reported as unmatched, no unit invented
+        code7 = rec["code7"]
+        hist.append({"code": code7, "level": "gmina", "name": rec["names"][0], "parent_code": code7[:4],
+                     "gmina_type": GMINA_TYPES[code7[6]], "city_powiat": False, "valid_from": np.nan,
+                     "valid_to": rec["last"] if rec["last"] > 0 else np.nan, "historical": True,
+                     "note": "historical: not in the 2026 TERYT list; data from " + ", ".join(sorted(rec["datasets"]))})
+    return pd.DataFrame(hist), aliases
 
 
-def resolve_frame(raw: pd.DataFrame, resolver: Resolver, ds: Dataset, report: Report) -> pd.DataFrame:
+def resolve_frame(raw: pd.DataFrame, resolver: Resolver, ds: Dataset, report: Report,
+                  levels: dict[str, str] | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
     """Attach canonical unit codes to a raw frame; report every row that is not kept and why."""
-    report.add(ds.id, "rows", len(raw))
+    report.add(ds.id, "rows", raw[["code", "name", "parent_name", "skip"]].drop_duplicates().shape[0],
+               f"source rows ({len(raw):,} cells)")
     skipped = raw.loc[raw["skip"] != ""]
     for reason, grp in skipped.groupby("skip"):
-        report.add(ds.id, "skipped", len(grp), reason, grp["name"].unique())
+        report.add(ds.id, "skipped", grp[["code", "name", "parent_name"]].drop_duplicates().shape[0],
+                   reason, grp["name"].unique())
     rows = raw.loc[raw["skip"] == ""]
     keys = rows[["code", "name", "parent_name"]].drop_duplicates()
     res = [resolver.resolve(c, n, p) for c, n, p in keys.itertuples(index=False, name=None)]
@@ -154,6 +183,15 @@ def resolve_frame(raw: pd.DataFrame, resolver: Resolver, ds: Dataset, report: Re
     kept = rows.loc[rows["unit"].notna()].copy()
     kept["indicator"] = kept["measure"].map(dict(ds.measures))
     kept = kept.loc[kept["indicator"].notna()]
+    if levels is not None:
+        lvl = kept["unit"].map(levels)
+        ok = [lv in catalogue.indicators[i].levels for lv, i in zip(lvl, kept["indicator"])]
+        dropped = kept.loc[[not x for x in ok]]
+        for ind_id, grp in dropped.groupby("indicator"):
+            report.add(ds.id, "level_excluded", len(grp),
+                       f"{ind_id} is defined for {', '.join(catalogue.indicators[ind_id].levels)} only",
+                       grp["unit"].unique())
+        kept = kept.loc[ok]
     return kept
 
 
@@ -163,6 +201,9 @@ def combine(frames: list[tuple[Dataset, pd.DataFrame]], report: Report) -> pd.Da
     only where the dataset says so; disagreements between datasets are reported."""
     parts = []
     for ds, df in frames:
+        empty = df["value"].isna()
+        report.add(ds.id, "no_data_cells", int(empty.sum()), "empty cells in the source (no data, never zero)")
+        df = df.loc[~empty]
         d = df.loc[:, ["unit", "indicator", "year", "value", "code"]].assign(
             dataset=ds.id, priority=ds.priority, source=ds.source)
         # Within one dataset, two source rows may map to one unit (the same gmina under an old
@@ -402,19 +443,39 @@ def prepare(settings: Settings, catalogue: Catalogue | None = None,
         progress(f"read {ds.id}", i, steps)
         raws[ds.id] = call_loader(ds, mirror)
 
-    hist = find_historical_gminy(raws, units)
+    hist, recoded = historical_gminy(raws, units)
+    if recoded:
+        report.add("units", "recoded_gminy", len(recoded), "old gmina codes whose values join today's unit",
+                   [f"{a}→{b}" for a, b in recoded.items()])
     if not hist.empty:
         report.add("units", "historical", len(hist), "gminy abolished before 2026 kept as historical units",
-                   [f"{c} {n}" for c, n in zip(hist["code"], hist["name"])])
+                   [f"{c} {n} (to {int(t) if t == t else '?'})" for c, n, t in
+                    zip(hist["code"], hist["name"], hist["valid_to"])])
         units = pd.concat([units, hist], ignore_index=True)
 
     refs = [UnitRef(c, lv, n) for c, lv, n in units[["code", "level", "name"]].itertuples(index=False, name=None)]
-    resolver = Resolver(refs)
+    resolver = Resolver(refs, aliases=recoded)
     frames = []
+    levels = dict(zip(units["code"], units["level"]))
     for ds in catalogue.datasets:
-        frames.append((ds, resolve_frame(raws[ds.id], resolver, ds, report)))
+        frames.append((ds, resolve_frame(raws[ds.id], resolver, ds, report, levels, catalogue)))
     progress("combine", steps - 3, steps)
     values = combine(frames, report)
+    # A historical gmina's values after its last year (zero-only rows some sources keep for
+    # abolished codes) describe no existing unit: reported and left out.
+    ends = units.loc[units["historical"].astype(bool) & units["valid_to"].notna()].set_index("code")["valid_to"]
+    late = values["unit"].isin(ends.index) & (values["year"] > values["unit"].map(ends))
+    if late.any():
+        report.add("units", "after_abolition", int(late.sum()), "values of abolished gminy after their last year",
+                   sorted(set(values.loc[late, "unit"])))
+        values = values.loc[~late].reset_index(drop=True)
+    starts = units.loc[units["valid_from"].notna()].set_index("code")["valid_from"]
+    early = values["unit"].isin(starts.index) & (values["year"] < values["unit"].map(starts))
+    if early.any():
+        report.add("units", "before_creation", int(early.sum()),
+                   "values for a gmina before its creation: the source re-codes the past to today's division "
+                   "(kept; the parent gmina's value for those years excludes this territory)",
+                   sorted(set(values.loc[early, "unit"])))
 
     progress("roll-ups", steps - 2, steps)
     rolled = rollup(values, units, catalogue)
