@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import state
 from i18n import t
-from store.db import StoreError, StoreUnavailable
+from services import StoreError, StoreUnavailable
 
 log = logging.getLogger("mrl")
 

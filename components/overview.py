@@ -39,7 +39,25 @@ def overview_frame(values: pd.DataFrame, indicators: dict[str, Indicator], sourc
     return pd.DataFrame(rows)
 
 
+def render_headlines(values: pd.DataFrame, indicators: dict[str, Indicator], sources: pd.DataFrame,
+                     lang: str) -> None:
+    """The catalogue's headline indicators as large figures with year and source."""
+    heads = sorted((i for i in indicators.values() if i.headline), key=lambda i: i.headline)
+    latest = latest_by_indicator(values, {i.id: i for i in heads}).set_index("indicator")
+    shown = [i for i in heads if i.id in latest.index]
+    if not shown:
+        return
+    for col, ind in zip(st.columns(len(shown)), shown):
+        r = latest.loc[ind.id]
+        with col:
+            st.metric(ind.name(lang), f"{fmt_num(r['value'], ind.decimals, lang)} {ind.unit(lang)}",
+                      help=ind.definition(lang), border=True)
+            st.caption(t("overview.year_source", lang, year=int(r["year"]),
+                         source=source_text(r.to_dict() | {"indicator": ind.id}, sources, lang)))
+
+
 def render(values: pd.DataFrame, indicators: dict[str, Indicator], sources: pd.DataFrame, lang: str) -> None:
+    render_headlines(values, indicators, sources, lang)
     frame = overview_frame(values, indicators, sources, lang)
     if frame.empty:
         st.info(t("overview.no_values", lang))

@@ -55,4 +55,4 @@ def render(ingest: str | None) -> None:
         st.selectbox(t("sidebar.unit", lang), options, key="sb_unit", index=None,
                      format_func=lambda c: labels.get(c, c), placeholder=t("sidebar.unit_placeholder", lang),
                      help=t("sidebar.unit_help", lang), on_change=_on_unit_change)
-        st.page_link("pages/o_danych.py", label=t("nav.about_data", lang))
+

@@ -68,6 +68,7 @@ class Indicator:
     small_base: tuple[str, float] | None = None
     centered_on: float | None = None
     profile: bool = False
+    headline: int | None = None  # position among the start page's headline figures
     notes_pl: str = ""
     notes_en: str = ""
 
@@ -211,7 +212,8 @@ class Catalogue:
 
 _INDICATOR_KEYS = {"id", "name_pl", "name_en", "unit_pl", "unit_en", "category", "definition_pl",
                    "definition_en", "polarity", "decimals", "levels", "aggregation", "derive",
-                   "min_coverage", "small_base", "centered_on", "profile", "notes_pl", "notes_en"}
+                   "min_coverage", "small_base", "centered_on", "profile", "headline", "notes_pl",
+                   "notes_en"}
 
 
 def parse_aggregation(raw: dict, where: str) -> Aggregation:
@@ -255,6 +257,7 @@ def indicator_from_dict(raw: dict) -> Indicator:
             small_base=(small["indicator"], float(small["below"])) if small else None,
             centered_on=raw.get("centered_on"),
             profile=bool(raw.get("profile", False)),
+            headline=int(raw["headline"]) if raw.get("headline") is not None else None,
             notes_pl=raw.get("notes_pl", ""), notes_en=raw.get("notes_en", ""),
         )
     except KeyError as exc:

@@ -142,14 +142,13 @@ class Store:
             df = self._read(select(u.code).where(u.code == parsed.code))
             if not df.empty:
                 return parsed.code, ""
-            if parsed.kind == "gmina7":
-                a = S.unit_alias.c
-                df = self._read(select(a.code, a.kind).where(a.alias == parsed.code))
-                if not df.empty:
-                    return df["code"].iloc[0], df["kind"].iloc[0]
-                parsed = type(parsed)("gmina6", parsed.code[:6])
-            else:
+            if parsed.kind != "gmina7":
                 return None, "unknown"
+        a = S.unit_alias.c
+        df = self._read(select(a.code, a.kind).where(a.alias.in_({parsed.code, parsed.code[:6]}))
+                        .order_by(a.kind))
+        if not df.empty:
+            return df["code"].iloc[0], df["kind"].iloc[0]
         df = self._read(select(u.code).where(and_(u.level == "gmina",
                                                   func.substr(u.code, 1, 6) == parsed.code[:6]))
                         .order_by(u.historical, u.code))
@@ -268,26 +267,20 @@ class Store:
         rows = [tuple(None if (isinstance(x, float) and x != x) or x is pd.NA else
                       (x.item() if hasattr(x, "item") else x) for x in row)
                 for row in frame.itertuples(index=False, name=None)]
-        own = conn is None
-        if own:
-            conn = self.engine.connect()
-        try:
-            if not self.is_sqlite:
-                raw = conn.connection.driver_connection
-                qualified = f'"{self.schema}"."{table.name}"'
-                col_sql = ", ".join(f'"{c}"' for c in cols)
-                with raw.cursor() as cur:
-                    with cur.copy(f"COPY {qualified} ({col_sql}) FROM STDIN") as cp:
-                        for row in rows:
-                            cp.write_row(row)
-            else:
-                conn.execute(insert(table), [dict(zip(cols, r)) for r in rows]) if len(rows) < 1000 else \
-                    conn.exec_driver_sql(
-                        f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})',
-                        rows)
-            if own:
-                conn.commit()
-        finally:
-            if own:
-                conn.close()
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.bulk_insert(table, frame, own)
+        if not self.is_sqlite:
+            raw = conn.connection.driver_connection
+            qualified = f'"{self.schema}"."{table.name}"'
+            col_sql = ", ".join(f'"{c}"' for c in cols)
+            with raw.cursor() as cur:
+                with cur.copy(f"COPY {qualified} ({col_sql}) FROM STDIN") as cp:
+                    for row in rows:
+                        cp.write_row(row)
+        elif len(rows) < 1000:
+            conn.execute(insert(table), [dict(zip(cols, r)) for r in rows])
+        else:
+            conn.exec_driver_sql(
+                f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})', rows)
         return len(rows)

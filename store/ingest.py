@@ -247,8 +247,7 @@ def build_boundaries(mirror: Path, resolver: Resolver, report: Report) -> tuple[
     and the web layer per level (FeatureCollection text)."""
     from loaders import boundaries as B
 
-    built = B.build_web_boundaries(mirror / BOUNDARIES_DIR)
-    levels = built["levels"] if isinstance(built, dict) and "levels" in built else built[0]
+    levels = B.build_web_boundaries(mirror).levels
     rows, layers = [], {}
     for level, gdf in levels.items():
         gdf = gdf.copy()
@@ -267,6 +266,7 @@ def build_boundaries(mirror: Path, resolver: Resolver, report: Report) -> tuple[
             gdf = gdf.loc[gdf["code"].notna()]
         else:
             gdf["source_code"] = gdf["code"]
+        gdf = gdf.sort_values("code")
         for r in gdf.itertuples():
             rows.append({"code": r.code, "geojson": B.to_geojson_geometry(r.geometry),
                          "rep_lon": float(r.rep_lon), "rep_lat": float(r.rep_lat),
@@ -330,7 +330,7 @@ def write_store(store: Store, *, catalogue: Catalogue, units: pd.DataFrame, valu
     u["valid_to"] = u["valid_to"].astype("Int64")
     u["city_powiat"] = u["city_powiat"].astype(bool)
     u["historical"] = u["historical"].astype(bool)
-    with store.engine.connect() as conn:
+    with store.engine.begin() as conn:  # one transaction; COPY on PostgreSQL runs inside it
         store.bulk_insert(S.unit, u, conn)
         store.bulk_insert(S.source, src_rows, conn)
         store.bulk_insert(S.indicator, ind_rows, conn)
@@ -346,7 +346,6 @@ def write_store(store: Store, *, catalogue: Catalogue, units: pd.DataFrame, valu
             store.bulk_insert(S.unit_alias, aliases, conn)
         store.bulk_insert(S.ingest_report, report, conn)
         store.bulk_insert(S.meta, pd.DataFrame({"key": list(meta), "value": list(meta.values())}), conn)
-        conn.commit()
 
 
 def _copy_user_rows(old: Store, new: Store) -> int:
@@ -502,6 +501,9 @@ def prepare(settings: Settings, catalogue: Catalogue | None = None,
                             & ~units["code"].isin(boundaries["code"])]
         report.add("boundaries", "no_geometry", len(no_geom), "current gminy missing from the 2020 boundaries",
                    [f"{c} {n}" for c, n in zip(no_geom["code"], no_geom["name"])])
+    if recoded:
+        aliases = pd.concat([aliases, pd.DataFrame({"alias": list(recoded), "code": list(recoded.values()),
+                                                    "kind": "recoded_gmina"})], ignore_index=True)
     return {"catalogue": catalogue, "units": units, "values": allv, "boundaries": boundaries,
             "layers": layers, "aliases": aliases, "report": report.frame(), "cross_check": cc}
 

@@ -111,8 +111,21 @@ def app(app_env, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from streamlit.runtime.pages_manager import PagesManager
+
     for k, v in app_env.items():
         monkeypatch.setenv(k, v)
+    # In a real server the first st.navigation call switches off the legacy pages/ auto-discovery
+    # for good (PagesManager.uses_pages_directory = False). AppTest resets that flag before every
+    # run, so a rerun on a page would execute pages/<page>.py without app.py (no sidebar, no URL
+    # sync). Re-apply what production does after the first run.
+    original_init = PagesManager.__init__
+
+    def init_like_production(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_like_production)
     st.cache_data.clear()
     st.cache_resource.clear()
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -34,7 +34,7 @@ def test_english_switch_translates_and_formats_numbers(app):
 
 
 def test_old_type_digit_code_is_mapped_with_a_note(app):
-    app.query_params["unit"] = "0218032"  # 2020 code of Leśna, now 0218033
+    app.query_params["unit"] = "0218032"  # 2020 code of Miękinia, now 0218033
     app.run()
     assert not app.exception
     assert "0218033" in texts(app)

@@ -1,0 +1,63 @@
+"""Project-level rules: layers, settings documented, message catalogues complete, no data copied in."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def test_import_layers_hold():
+    exe = Path(sys.executable).with_name("lint-imports")
+    res = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-3000:]
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from settings import SETTINGS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in SETTINGS if f"`{s.name}`" not in readme]
+    assert missing == []
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "./run.sh test" in readme and ci.rstrip().endswith("./run.sh test")
+
+
+def test_message_catalogues_have_the_same_keys_and_placeholders():
+    from i18n import messages
+
+    pl, en = messages("pl"), messages("en")
+    assert sorted(pl) == sorted(en)
+    for key in pl:
+        assert set(re.findall(r"{(\w+)}", pl[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+
+
+def test_every_message_key_used_in_code_exists():
+    from i18n import messages
+
+    keys = set(messages("pl"))
+    used = set()
+    for path in list(ROOT.glob("*.py")) + list(ROOT.glob("pages/*.py")) + list(ROOT.glob("components/*.py")) \
+            + list(ROOT.glob("reports/*.py")):
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text(encoding="utf-8")))
+    assert sorted(used - keys) == []
+
+
+def test_no_mirror_file_is_committed():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    big = [f for f in files if (ROOT / f).exists() and (ROOT / f).stat().st_size > 1024 * 1024]
+    assert big == []
+    assert not [f for f in files if re.search(r"poland\.(municipalities|counties)|dane_koncowe|by_community", f)]
+
+
+@pytest.mark.parametrize("module", ["domain.teryt", "domain.aggregation", "domain.rollup", "domain.permalink",
+                                    "domain.catalogue", "domain.profile"])
+def test_domain_modules_import_without_streamlit(module):
+    code = f"import sys, {module}; assert 'streamlit' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
