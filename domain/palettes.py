@@ -1,0 +1,103 @@
+"""Colour-blind-safe palettes and the polarity rule ("better" always reads the same way).
+
+Sequential and diverging ramps are ColorBrewer schemes marked colour-blind safe (Blues, PuBu,
+YlGnBu; PuOr, BrBG, RdBu); categorical colours are Okabe–Ito. Colours are hex strings; functions
+are pure so maps, charts and exports share them.
+"""
+from __future__ import annotations
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with all common colour-vision deficiencies.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+# Roles used across charts, so the selected unit / peers / region / country look the same everywhere.
+ROLE_COLOURS = {
+    "unit": "#D55E00",      # vermillion: the selected unit
+    "peers": "#0072B2",     # blue: the peer group (median line and band)
+    "region": "#009E73",    # bluish green: województwo
+    "country": "#000000",   # black: Poland
+    "other": "#BBBBBB",     # grey: everything else
+    "no_data": "#FFFFFF",   # map units without data (drawn with a hatch-like grey outline)
+}
+NO_DATA_FILL = "#F0F0F0"
+NO_DATA_LINE = "#8C8C8C"
+
+# ColorBrewer sequential schemes, 3..9 classes (light -> dark).
+_SEQUENTIAL = {
+    "Blues": ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"],
+    "PuBu": ["#fff7fb", "#ece7f2", "#d0d1e6", "#a6bddb", "#74a9cf", "#3690c0", "#0570b0", "#045a8d", "#023858"],
+    "YlGnBu": ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58"],
+}
+# ColorBrewer diverging schemes with an odd number of classes have a neutral middle class.
+_DIVERGING = {
+    "PuOr": ["#7f3b08", "#b35806", "#e08214", "#fdb863", "#fee0b6", "#f7f7f7", "#d8daeb", "#b2abd2", "#8073ac",
+             "#542788", "#2d004b"],
+    "BrBG": ["#543005", "#8c510a", "#bf812d", "#dfc27d", "#f6e8c3", "#f5f5f5", "#c7eae5", "#80cdc1", "#35978f",
+             "#01665e", "#003c30"],
+    "RdBu": ["#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3",
+             "#2166ac", "#053061"],
+}
+SEQUENTIAL = tuple(_SEQUENTIAL)
+DIVERGING = tuple(_DIVERGING)
+DEFAULT_SEQUENTIAL = "YlGnBu"
+DEFAULT_DIVERGING = "PuOr"
+
+
+def _pick(ramp: list[str], k: int) -> list[str]:
+    """k colours spread evenly over a ramp (ends included)."""
+    if k < 1:
+        raise ValueError("k must be >= 1")
+    if k == 1:
+        return [ramp[len(ramp) // 2]]
+    step = (len(ramp) - 1) / (k - 1)
+    return [ramp[round(i * step)] for i in range(k)]
+
+
+def sequential(k: int, name: str = DEFAULT_SEQUENTIAL) -> list[str]:
+    """k classes light -> dark (3 <= k <= 9)."""
+    if not 3 <= k <= 9:
+        raise ValueError("3..9 classes")
+    return _pick(_SEQUENTIAL[name], k)
+
+
+def diverging(k: int, name: str = DEFAULT_DIVERGING) -> list[str]:
+    """k classes from one end through a light neutral to the other (3 <= k <= 9)."""
+    if not 3 <= k <= 9:
+        raise ValueError("3..9 classes")
+    ramp = _DIVERGING[name]
+    if k % 2:  # odd: keep the neutral centre exactly
+        half = _pick(ramp[:6], k // 2 + 1)
+        return half + _pick(ramp[5:], k // 2 + 1)[1:]
+    return _pick(ramp[:5], k // 2) + _pick(ramp[6:], k // 2)
+
+
+def class_colours(k: int, *, polarity: str, diverging_scale: bool = False, name: str | None = None) -> list[str]:
+    """Colours for classes ordered from LOWEST to HIGHEST value.
+
+    Sequential: darker = "more". For lower_better indicators the ramp is reversed so that
+    darker always means "better" (higher_better/neutral: darker = higher). Diverging: the
+    "better" end is the blue/green side (PuOr: purple, BrBG: teal, RdBu: blue).
+    """
+    if diverging_scale:
+        cols = diverging(k, name or DEFAULT_DIVERGING)  # index 0 = brown/red side
+        # ramps run "bad" (warm) -> "good" (cool); flip when lower values are better
+        return cols[::-1] if polarity == "lower_better" else cols
+    cols = sequential(k, name or DEFAULT_SEQUENTIAL)
+    return cols[::-1] if polarity == "lower_better" else cols
+
+
+def relative_luminance(hex_colour: str) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour."""
+    h = hex_colour.lstrip("#")
+    rgb = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour_on(fill: str) -> str:
+    """Black or white text, whichever contrasts more with ``fill`` (for labels on classes)."""
+    return "#000000" if contrast_ratio(fill, "#000000") >= contrast_ratio(fill, "#FFFFFF") else "#FFFFFF"
