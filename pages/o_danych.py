@@ -1,8 +1,8 @@
-"""About the data: every source with publisher, licence, vintage and what the app computes."""
+"""About the data: every source with publisher, licence, vintage, and what the app computes."""
 import streamlit as st
 
 import services
-from components import state
+from components import provenance, state
 from i18n import t
 
 lang = state.lang()
@@ -12,9 +12,23 @@ st.markdown(t("about.intro", lang))
 if ingest is None:
     st.warning(t("start.no_data", lang), icon="📂")
     st.stop()
-src = services.sources(ingest)
-for r in src.to_dict("records"):
-    with st.container(border=True):
-        st.subheader(r[f"title_{lang}"])
-        st.markdown(t("about.source_meta", lang, publisher=r[f"publisher_{lang}"], licence=r["licence"],
-                      vintage=r["vintage"], retrieved=r["retrieved"], origin=r["origin"]))
+
+meta = services.meta(ingest)
+st.caption(t("about.ingested", lang, when=meta.get("ingested_at", "?")))
+st.header(t("about.how_title", lang))
+st.markdown(t("about.how", lang))
+
+st.header(t("about.sources_title", lang))
+provenance.render_sources(services.sources(ingest), lang)
+
+st.header(t("about.indicators_title", lang))
+st.dataframe(provenance.indicator_table(services.indicators(ingest), services.indicator_sources(ingest),
+                                        services.sources(ingest), lang),
+             hide_index=True, width="stretch")
+
+st.header(t("about.excluded_title", lang))
+provenance.render_excluded(meta, lang)
+
+with st.expander(t("about.report_title", lang)):
+    st.markdown(t("about.report_intro", lang))
+    st.dataframe(services.report(ingest), hide_index=True, width="stretch")

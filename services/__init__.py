@@ -84,10 +84,21 @@ def report(ingest: str) -> pd.DataFrame:
     return store().report()
 
 
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=4)
+def indicator_sources(ingest: str) -> pd.DataFrame:
+    return store().indicator_sources()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=4)
+def meta(ingest: str) -> dict[str, str]:
+    return store().meta()
+
+
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
 def layer(ingest: str, level: str) -> tuple[str, str] | None:
     return store().layer(level)
 
 
 __all__ = ["StoreError", "StoreUnavailable", "store", "ingest_id", "indicators", "units", "sources",
-           "unit_values", "level_values", "indicator_years", "values", "coverage", "report", "layer"]
+           "unit_values", "level_values", "indicator_years", "values", "coverage", "report", "layer",
+           "indicator_sources", "meta"]

@@ -225,6 +225,19 @@ class Store:
                 .group_by(i.id, u.level, v.year))
         return self._read(stmt)
 
+    def indicator_sources(self) -> pd.DataFrame:
+        """Per indicator and source: years covered and number of values, by method."""
+        v, i, s = S.value.c, S.indicator.c, S.source.c
+        stmt = (select(i.id.label("indicator"), s.id.label("source"), v.method,
+                       func.min(v.year).label("first_year"), func.max(v.year).label("last_year"),
+                       func.count(v.value).label("count"))
+                .select_from(S.value.join(S.indicator, i.sk == v.indicator_sk).join(S.source, s.sk == v.source_sk))
+                .group_by(i.id, s.id, v.method))
+        df = self._read(stmt)
+        if not df.empty:
+            df["method"] = df["method"].map(S.METHODS)
+        return df
+
     def layer(self, level: str) -> tuple[str, str] | None:
         df = self._read(select(S.layer.c.geojson, S.layer.c.sha256).where(S.layer.c.level == level))
         return None if df.empty else (df["geojson"].iloc[0], df["sha256"].iloc[0])

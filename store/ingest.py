@@ -520,7 +520,8 @@ def ingest(settings: Settings, *, progress: Progress = _noop, catalogue: Catalog
     build = _build_store(settings)
     try:
         meta = {"ingest_id": uuid.uuid4().hex, "ingested_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-                "schema_version": S.SCHEMA_VERSION, "mirror": str(settings.data_mirror)}
+                "schema_version": S.SCHEMA_VERSION, "mirror": str(settings.data_mirror),
+                "excluded": json.dumps(list(prepared["catalogue"].excluded), ensure_ascii=False)}
         write_store(build, catalogue=prepared["catalogue"], units=prepared["units"], values=prepared["values"],
                     boundaries=prepared["boundaries"], layers=prepared["layers"], report=prepared["report"],
                     aliases=prepared["aliases"], meta=meta)

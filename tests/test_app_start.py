@@ -60,9 +60,17 @@ def test_picking_a_unit_in_the_sidebar_updates_the_page_and_url(app):
     assert "1465011" in str(app.query_params["unit"])
 
 
-def test_about_page_lists_sources(app):
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_about_page_lists_sources_rules_and_exclusions(app, lang):
+    app.query_params["lang"] = lang
     app.run()
     app.switch_page("pages/o_danych.py").run()
     assert not app.exception
-    body = texts(app) + "\n".join(s.value for s in app.subheader)
-    assert "Państwowa Komisja Wyborcza" in body and "GUGiK" in body
+    body = texts(app)
+    assert "GUGiK" in body and ("Państwowa Komisja Wyborcza" in body or "National Electoral Commission" in body)
+    assert "bezrobocie_powiaty.csv" in body  # excluded file with its reason
+    table = frame_text(app)
+    turnout = "Frekwencja – wybory do Sejmu" if lang == "pl" else "Turnout – Sejm (parliamentary) election"
+    assert turnout in table
+    rule = "iloraz sum: Karty ważne" if lang == "pl" else "ratio of sums: Valid ballot papers"
+    assert rule in table
