@@ -74,3 +74,20 @@ def test_about_page_lists_sources_rules_and_exclusions(app, lang):
     assert turnout in table
     rule = "iloraz sum: Karty ważne" if lang == "pl" else "ratio of sums: Valid ballot papers"
     assert rule in table
+
+
+def test_empty_store_says_plainly_how_to_get_data(monkeypatch, tmp_path):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("MRL_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "python cli.py ingest" in "\n".join(c.value for c in at.code)
+    assert "MRL_DATA_MIRROR" in texts(at)
+    st.cache_resource.clear()
