@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -59,10 +60,11 @@ def selection_map_figure(*, geometries: pd.DataFrame, members: set[str], labels:
     if lons:
         lo0, lo1, la0, la1 = min(lons), max(lons), min(lats), max(lats)
         center = dict(lon=(lo0 + lo1) / 2, lat=(la0 + la1) / 2)
-        span = max(lo1 - lo0, (la1 - la0) * 1.6, 0.05)
-        import math
-
-        zoom = max(4.0, min(11.0, math.log2(360 / span) - 0.6))
+        # web-mercator zoom at which the extent fits ~900 × height px (512 px tiles)
+        stretch = 1 / math.cos(math.radians(center["lat"]))
+        z_lon = math.log2(900 * 360 / (512 * max(lo1 - lo0, 0.05)))
+        z_lat = math.log2(height * 360 / (512 * max(la1 - la0, 0.05) * stretch))
+        zoom = max(4.0, min(11.0, min(z_lon, z_lat) - 0.15))
     else:
         center, zoom = dict(lon=19.4, lat=52.0), 5
     fig.update_layout(map=dict(style="white-bg", center=center, zoom=zoom), height=height,

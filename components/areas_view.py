@@ -376,7 +376,7 @@ def render_header(ingest: str, lang: str, result: A.AreaResult) -> None:
     units = svc.all_units(ingest).set_index("code")
     name = (st.session_state.get("ar_name") or "").strip() or default_name(len(result.members), lang)
     st.header(name)
-    names = [units["name"].get(c, c) for c in result.members]
+    names = sorted((units["name"].get(c, c) for c in result.members), key=str.casefold)
     shown = ", ".join(names[:15]) + (t("areas.and_more", lang, n=len(names) - 15) if len(names) > 15 else "")
     st.markdown(t("areas.members_line", lang, n=gminy_word(len(names), lang), names=shown))
     for note in result.notes:

@@ -3,7 +3,7 @@ its aggregated indicators with coverage and each member's contribution."""
 import streamlit as st
 
 import services
-from components import areas_state, areas_view, state
+from components import areas_state, areas_view, overview, state
 from i18n import t
 from services import areas as svc
 from settings import get_settings
@@ -37,6 +37,7 @@ if len(codes) < 2:
 result = svc.area_result(ingest, codes)
 indicators = services.indicators(ingest)
 areas_view.render_header(ingest, lang, result)
+overview.render_headlines(result.unit_values(), indicators, services.sources(ingest), lang)
 areas_view.render_permalink(lang, codes)
 st.subheader(t("areas.indicators_title", lang))
 st.caption(t("areas.indicators_help", lang))
