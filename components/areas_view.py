@@ -41,8 +41,10 @@ def labels(ingest: str, lang: str) -> tuple[dict[str, str], list[str], list[str]
     return st.session_state[key]
 
 
-def gminy_word(n: int, lang: str) -> str:
-    return t(f"areas.gminy_{A.plural_form(n, lang)}", lang, n=fmt_num(n, 0, lang))
+def gminy_word(n: int, lang: str, *, accusative: bool = False) -> str:
+    """"4 gminy", "5 gmin"; ``accusative`` for "rozpoznano 1 gminę"."""
+    case = "gminy_acc" if accusative else "gminy"
+    return t(f"areas.{case}_{A.plural_form(n, lang)}", lang, n=fmt_num(n, 0, lang))
 
 
 def default_name(n: int, lang: str) -> str:
@@ -83,7 +85,7 @@ def flash(lang: str) -> None:
     msg = st.session_state.pop("ar_flash", None)
     if msg:
         kind, key, params = msg
-        getattr(st, kind)(t(key, lang, **params), icon="✅" if kind == "success" else "⚠️")
+        getattr(st, kind)(t(key, lang, **params), icon=None if kind == "success" else "⚠️")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -275,7 +277,7 @@ def render_import(ingest: str, lang: str) -> None:
     st.session_state["ar_import_codes"] = matched.codes
     rep = matched.report
     n_prob, n_note = len(matched.problems), len(matched.notes)
-    st.markdown(t("areas.import_summary", lang, found=gminy_word(len(matched.codes), lang), rows=len(rep),
+    st.markdown(t("areas.import_summary", lang, found=gminy_word(len(matched.codes), lang, accusative=True), rows=len(rep),
                   problems=n_prob, notes=n_note))
     if n_prob:
         st.markdown(f"**{t('areas.import_problems', lang)}**")
