@@ -2,7 +2,7 @@
 import streamlit as st
 
 import services
-from components import messages, sidebar, state
+from components import areas_state, messages, sidebar, state
 from i18n import t
 
 st.set_page_config(page_title="Monitor Rozwoju Lokalnego", page_icon="📊", layout="wide")
@@ -13,12 +13,14 @@ ingest = messages.guarded(services.ingest_id)
 
 PAGES = [
     ("pages/start.py", "nav.start", "", True),
+    ("pages/obszary.py", "areas.nav", "obszary", False),
     ("pages/o_danych.py", "nav.about_data", "o-danych", False),
 ]
 nav = st.navigation([st.Page(path, title=t(key, lang), url_path=url or None, default=default)
                      for path, key, url, default in PAGES])
 if ingest is not None:
     sidebar.validate_unit(ingest)
+    messages.guarded(areas_state.validate, ingest, lang)
 sidebar.render(ingest)
 messages.show_url_problems(lang)
 try:

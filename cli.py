@@ -3,6 +3,8 @@
   python cli.py ingest                       build the store from the data mirror (atomic)
   python cli.py show --teryt CODE [--indicator ID] [--year Y]
                                              print a unit's values as CSV
+  python cli.py show --area CODE,CODE,... [--indicator ID] [--year Y]
+                                             print a functional area's (group of gminy) values
   python cli.py report                       print the last ingest's reconciliation report
   python cli.py status                       exit 0 if the store holds data
   python cli.py indicators                   list indicator ids with names and units
@@ -134,6 +136,8 @@ def cmd_indicators(args) -> int:
 def cmd_show(args) -> int:
     store = _store()
     _require_data(store)
+    if args.area is not None:
+        return _show_area(store, args)
     code, note = store.resolve_code(args.teryt)
     if code is None:
         raise CliError(f"unknown TERYT code {args.teryt!r}: no unit has this code"
@@ -162,6 +166,50 @@ def cmd_show(args) -> int:
     return 0
 
 
+def _show_area(store, args) -> int:
+    """`show --area`: the area's aggregated values as CSV, coverage notes on stderr."""
+    from domain import areas as A
+
+    indicators = store.indicators()
+    if args.indicator and args.indicator not in indicators:
+        raise CliError(f"unknown indicator {args.indicator!r}; list them with `python cli.py indicators`")
+    codes = [c for c in args.area.replace(";", ",").split(",") if c.strip()]
+    units = store.units(include_historical=True)
+    matched = A.resolve_definition(codes, units, store.resolve_code)
+    if not matched.problems.empty:
+        bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
+        raise CliError(f"--area: not usable as gmina codes: {bad}")
+    for r in matched.report.loc[matched.report["reason"] == "old_code"].itertuples():
+        print(f"note: {r.input} is an old code; using {r.code}", file=sys.stderr)
+    try:
+        A.check_size(matched.codes)
+        result = A.compute(matched.codes, store.values(units=list(matched.codes)), indicators, units)
+    except A.AreaError as exc:
+        raise CliError(f"--area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, got {len(matched.codes)}"
+                       + (" (use --teryt for one unit)" if exc.reason == "too_few" else "")) from None
+    df = result.values
+    if args.indicator:
+        df = df.loc[df["indicator"] == args.indicator]
+    if args.year is not None:
+        df = df.loc[df["year"] == args.year]
+    from i18n import t
+
+    name = t(f"areas.name_{A.plural_form(len(result.members))}", "pl", n=len(result.members))
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(SHOW_HEADER)
+    shown = df.loc[df["value"].notna()]
+    for _, r in shown.iterrows():
+        w.writerow([result.code, "area", name, r["indicator"], int(r["year"]), format_number(r["value"]),
+                    indicators[r["indicator"]].unit_pl, source_label(r)])
+    print(f"area of {len(result.members)} gminy: {result.code}", file=sys.stderr)
+    for line in A.coverage_lines(df, indicators):
+        print(line, file=sys.stderr)
+    if shown.empty:
+        print("no values for this area" + (f" {args.indicator}" if args.indicator else "")
+              + (f" in {args.year}" if args.year is not None else ""), file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cli.py", description="Monitor Rozwoju Lokalnego")
     sub = p.add_subparsers(dest="command", required=True)
@@ -169,7 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.set_defaults(func=cmd_ingest)
     show = sub.add_parser("show", help="print a unit's values as CSV")
-    show.add_argument("--teryt", required=True, help="TERYT code: 2, 4, 6 or 7 digits, or PL")
+    what = show.add_mutually_exclusive_group(required=True)
+    what.add_argument("--teryt", help="TERYT code: 2, 4, 6 or 7 digits, or PL")
+    what.add_argument("--area", help="a functional area: comma-separated gmina codes (6 or 7 digits)")
     show.add_argument("--indicator", help="indicator id (see `indicators`)")
     show.add_argument("--year", type=int, help="only this year")
     show.set_defaults(func=cmd_show)
