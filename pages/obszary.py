@@ -2,14 +2,9 @@
 its aggregated indicators with coverage and each member's contribution."""
 import streamlit as st
 
-if not st.session_state.get("view_booted"):  # components.state's boot flag: app.py has not run
-    # On a fresh server the very first request straight to /obszary (a permalink) runs this file
-    # without app.py: Streamlit keeps its legacy pages/ mode until app.py's st.navigation has run
-    # once. Leave that mode and rerun, so app.py routes back here with sidebar and URL state.
-    from streamlit.runtime.pages_manager import PagesManager
+from components.router import require_app
 
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+require_app()
 
 import services
 from components import areas_state, areas_view, overview, state
