@@ -305,8 +305,14 @@ class BdlClient:
             hit = self.cache.get(key)
             if hit is not None:
                 self.cached_requests += 1
+                if isinstance(hit, dict) and "__not_found__" in hit:
+                    raise BdlNotFound(hit["__not_found__"])
                 return hit
-        body = self._fetch(url)
+        try:
+            body = self._fetch(url)
+        except BdlNotFound as exc:  # a 404 is an answer too: asking again would only spend quota
+            self.cache.put(key, {"__not_found__": str(exc)})
+            raise
         self.cache.put(key, body)
         return body
 
@@ -339,12 +345,18 @@ class BdlClient:
                     attempt += 1
                     continue
                 raise BdlTimeout(f"BDL API did not answer in time ({attempt + 1} tries): {url}") from exc
-            except (httpx.ConnectError, httpx.NetworkError) as exc:
+            except httpx.ConnectError as exc:
                 if attempt < 1:
                     self.sleep(self.backoff)
                     attempt += 1
                     continue
                 raise BdlOffline(f"cannot reach the BDL API at {self.base_url} ({exc.__class__.__name__})") from exc
+            except httpx.TransportError as exc:  # connection dropped mid-answer, protocol errors
+                if attempt < self.retries:
+                    self.sleep(self.backoff * 2 ** attempt)
+                    attempt += 1
+                    continue
+                raise BdlServerError(f"BDL API connection failed ({exc.__class__.__name__}, {attempt + 1} tries)") from exc
             if "X-Rate-Limit-Remaining" in resp.headers:
                 self.server_remaining = resp.headers["X-Rate-Limit-Remaining"]
             if resp.status_code == 200:
