@@ -301,7 +301,8 @@ def _find_header(grid: list[list[object]]) -> tuple[int, list[str], dict[str, in
         has_unit = "code" in roles or "name" in roles
         if has_unit and ("year" in roles or years):
             if "year" in roles and "value" not in roles:
-                rest = [j for j, lab in enumerate(labels) if lab and j not in roles.values() and j not in years]
+                rest = [j for j, lab in enumerate(labels)
+                        if lab and _role(lab) is None and year_of(lab) is None and j not in years]
                 if len(rest) == 1:
                     roles["value"] = rest[0]
             if "year" in roles and "value" in roles:
