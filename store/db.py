@@ -351,14 +351,15 @@ class Store:
                     select(S.unit.c.code, S.unit.c.sk).where(S.unit.c.code.in_(chunk)))})
             known = values.loc[values["unit"].isin(sk_of)] if not values.empty else values
             if not known.empty:
+                k = known.reset_index(drop=True)
                 v = pd.DataFrame({
-                    "indicator_sk": ind_sk, "year": known["year"].astype("int64").to_numpy(),
-                    "unit_sk": known["unit"].map(sk_of).astype("int64").to_numpy(),
-                    "value": known["value"].astype("float64").to_numpy(), "source_sk": src_sk,
-                    "method": known["method"].map(S.METHOD_CODES).astype("int64").to_numpy(),
-                    "n": known["n"].astype("float64").round().astype("Int64").to_numpy(),
-                    "of": known["of"].astype("float64").round().astype("Int64").to_numpy(),
-                    "flag": known["flag"].fillna("").replace("", None).to_numpy(),
+                    "indicator_sk": ind_sk, "year": k["year"].astype("int64"),
+                    "unit_sk": k["unit"].map(sk_of).astype("int64"),
+                    "value": k["value"].astype("float64"), "source_sk": src_sk,
+                    "method": k["method"].map(S.METHOD_CODES).astype("int64"),
+                    "n": k["n"].astype("float64").round().astype("Int64"),
+                    "of": k["of"].astype("float64").round().astype("Int64"),
+                    "flag": k["flag"].fillna("").replace("", None),
                 })
                 self.bulk_insert(S.value, v, conn)
             if bump_version:
