@@ -134,7 +134,8 @@ def api_error(exc: BaseException) -> tuple[str, dict]:
         import datetime as _dt
 
         when = _dt.datetime.fromtimestamp(exc.reset_at).strftime("%H:%M:%S") if exc.reset_at else "?"
-        return "data.bdl.err_quota", {"reason": exc.reason or str(exc), "when": when}
+        own = f"{exc.limit} / {bdl_api.WINDOW_LABEL.get(exc.window, '?')}" if exc.limit else ""
+        return "data.bdl.err_quota", {"reason": exc.reason or own, "when": when}
     if isinstance(exc, bdl_api.BdlTimeout):
         return "data.bdl.err_timeout", {}
     if isinstance(exc, bdl_api.BdlServerError):
