@@ -69,8 +69,10 @@ def _summary(pv, lang: str) -> None:
     st.caption(t("data.upload.read_as", lang, layout=t(f"data.layout.{p.layout}", lang), encoding=p.encoding,
                  decimal=p.decimal, header=p.header_row))
     notes = [problem_text(n, lang) for n in p.notes]
-    for d in m.duplicates.itertuples():
-        notes.append(t("data.upload.duplicate", lang, unit=d.unit, year=d.year, rows=d.rows))
+    if not m.duplicates.empty:
+        for (unit, rows), grp in m.duplicates.groupby(["unit", "rows"], sort=False):
+            years = ", ".join(str(y) for y in sorted(grp["year"]))
+            notes.append(t("data.upload.duplicate", lang, unit=unit, year=years, rows=rows))
     for x in m.name_mismatch.itertuples():
         notes.append(t("data.upload.name_mismatch", lang, row=x.row, code=md(x.code), unit=md(x.unit_name),
                        name=md(x.name)))

@@ -23,5 +23,5 @@ with tab_bdl:
     data_bdl.render(lang)
 with tab_upload:
     data_upload.render(lang, ingest)
-with tab_manage:
-    data_manage.render(lang, ingest)
+with tab_manage:  # read the id again: a fetch or upload above may have just changed it
+    data_manage.render(lang, services.ingest_id() or ingest)

@@ -151,7 +151,10 @@ class UnitIndex:
             if not name:
                 return None, "unmatched", _reason_key(r.reason)
         if name:
-            return self.match_name(name, powiat)
+            found = self.match_name(name, powiat)
+            if found[0] is None and code:  # say what is wrong with the code, the stronger key
+                return None, "unmatched", _reason_key(self.resolver.resolve(code).reason)
+            return found
         return None, "unmatched", "no_unit"
 
 
