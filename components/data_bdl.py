@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
@@ -42,8 +43,13 @@ def _search(lang: str) -> None:
     if len(text.strip()) < 2:
         st.warning(t("data.bdl.search_short", lang), icon="⚠️")
         return
+    query = text.strip()
     try:
-        subjects, variables = D.search_bdl(text.strip(), lang)
+        if re.fullmatch(r"[PpGgKk]\d{1,5}", query):  # a subject id: list its variables
+            subjects, variables = pd.DataFrame(columns=["id", "name", "has_variables"]), \
+                D.subject_variables(query.upper(), lang)
+        else:
+            subjects, variables = D.search_bdl(query, lang)
     except D.BdlApiError as exc:
         key, fields = D.api_error(exc)
         st.error(t(key, lang, **{k: md(v) for k, v in fields.items()}), icon="⚠️")

@@ -138,3 +138,14 @@ def test_public_mode_hides_the_page_and_answers_dane_with_a_notice(data_app, mon
     assert not page.exception
     assert "nie jest dostępne w wersji publicznej" in " ".join(i.value for i in page.info)
     assert not page.button and not page.text_input  # no upload, no fetch, no delete
+
+
+def test_search_by_text_and_by_subject_id(data_app):
+    at = open_page(data_app)
+    at.text_input(key="data_bdl_search").set_value("kobiety")
+    button(at, "Szukaj").click().run()
+    assert not at.exception
+    assert "9185" in frame_text(at) and "K43" in frame_text(at)  # variables and subjects (real samples)
+    at.text_input(key="data_bdl_search").set_value("P1312")
+    button(at, "Szukaj").click().run()
+    assert not at.exception and "34032" in frame_text(at)  # list_variables of the subject
