@@ -13,6 +13,8 @@ ingest = messages.guarded(services.ingest_id)
 
 PAGES = [
     ("pages/start.py", "nav.start", "", True),
+    ("pages/profil.py", "profile.nav", "profil", False),
+    ("pages/porownania.py", "compare.nav", "porownania", False),
     ("pages/o_danych.py", "nav.about_data", "o-danych", False),
 ]
 nav = st.navigation([st.Page(path, title=t(key, lang), url_path=url or None, default=default)
