@@ -25,24 +25,54 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _layout(fig: go.Figure, *, lang: str, height: int, title: str | None = None, legend: bool = True) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white", height=height, separators=SEPARATORS.get(lang, SEPARATORS["pl"]),
+def _figure(data: list[dict], layout: dict, *, lang: str, height: int, title: str | None = None,
+            legend: bool = True) -> go.Figure:
+    """One go.Figure built from plain dicts in a single validation pass (calling add_trace,
+    add_vline, update_* one by one costs tens of milliseconds per chart)."""
+    grid = {"gridcolor": "#E5E5E5", "zerolinecolor": "#BBBBBB", "automargin": True}
+    layout = {**layout, "xaxis": {**grid, **layout.get("xaxis", {})}, "yaxis": {**grid, **layout.get("yaxis", {})}}
+    # no named template: applying "plotly_white" costs ~50 ms per figure; Streamlit's theme styles the
+    # chart on screen and these plain settings keep exports legible
+    base = dict(
+        paper_bgcolor="#FFFFFF", plot_bgcolor="#FFFFFF", height=height, separators=SEPARATORS.get(lang, SEPARATORS["pl"]),
         font={"family": FONT, "size": 14}, margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
         showlegend=legend, hoverlabel={"font_size": 13},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "xanchor": "left"})
-    return fig
+    if title:
+        base["title"] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}}
+    for key, value in layout.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return go.Figure(data=data, layout=base)
+
+
+def _vline(x: float, colour: str, *, dash: str = "solid", width: float = 1.5) -> dict:
+    return {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+            "line": {"color": colour, "dash": dash, "width": width}}
+
+
+def _hline(y: float, colour: str, *, dash: str = "solid", width: float = 1.0) -> dict:
+    return {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
+            "line": {"color": colour, "dash": dash, "width": width}}
+
+
+def _label_at(x: float, text: str, colour: str = "#333333", size: int = 13) -> dict:
+    """A label above the plot at data coordinate x (for vertical reference lines)."""
+    return {"x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom", "text": text, "showarrow": False,
+            "font": {"color": colour, "size": size}}
 
 
 def _tickformat(decimals: int) -> str:
     return f",.{max(0, int(decimals))}f"
 
 
-def _full_years(frame: pd.DataFrame, years: list[int], cols: list[str]) -> pd.DataFrame:
-    """Reindex to every year so that lines break across years without data (no invented trend)."""
-    f = frame.set_index("year").reindex(years)
-    return f[cols].reset_index()
+def _by_year(frame: pd.DataFrame, years: list[int], col: str) -> np.ndarray:
+    """``col`` on every year of ``years`` (NaN where the frame has no row), so that lines break
+    across years without data (no invented trend)."""
+    m = dict(zip(frame["year"].astype(int).tolist(), frame[col].astype(float).tolist()))
+    return np.array([m.get(y, np.nan) for y in years], dtype=float)
 
 
 # --------------------------------------------------------------------------------------------
@@ -59,36 +89,36 @@ def time_series_figure(*, unit: pd.DataFrame, band: pd.DataFrame, region: pd.Dat
     years = sorted({int(y) for f in frames for y in f["year"]})
     if years:
         years = list(range(min(years), max(years) + 1))
-    fig = go.Figure()
+    data: list[dict] = []
     if band is not None and not band.empty:
-        b = _full_years(band, years, ["q1", "median", "q3", "n"])
-        fig.add_trace(go.Scatter(x=b["year"], y=b["q3"], mode="lines", line={"width": 0}, hoverinfo="skip",
-                                 showlegend=False, connectgaps=False))
-        fig.add_trace(go.Scatter(
-            x=b["year"], y=b["q1"], mode="lines", line={"width": 0}, fill="tonexty",
-            fillcolor=_rgba(ROLE_COLOURS["peers"], 0.18), name=names["band"], connectgaps=False,
-            text=[f"{fmt(lo)} – {fmt(hi)}" if pd.notna(lo) else "" for lo, hi in zip(b["q1"], b["q3"])],
-            hovertemplate="%{x}: %{text}<extra>" + names["band"] + "</extra>"))
-        fig.add_trace(go.Scatter(
-            x=b["year"], y=b["median"], mode="lines+markers", name=names["median"], connectgaps=False,
-            line={"color": ROLE_COLOURS["peers"], "dash": "dash", "width": 2}, marker={"size": 6},
-            text=[fmt(v) for v in b["median"]], customdata=b["n"],
-            hovertemplate="%{x}: %{text} (n = %{customdata})<extra>" + names["median"] + "</extra>"))
+        q1, med, q3, n = (_by_year(band, years, c) for c in ("q1", "median", "q3", "n"))
+        data.append({"type": "scatter", "x": years, "y": q3, "mode": "lines", "line": {"width": 0},
+                     "hoverinfo": "skip", "showlegend": False, "connectgaps": False})
+        data.append({"type": "scatter", "x": years, "y": q1, "mode": "lines", "line": {"width": 0},
+                     "fill": "tonexty", "fillcolor": _rgba(ROLE_COLOURS["peers"], 0.18), "name": names["band"],
+                     "connectgaps": False,
+                     "text": [f"{fmt(lo)} – {fmt(hi)}" if np.isfinite(lo) else "" for lo, hi in zip(q1, q3)],
+                     "hovertemplate": "%{x}: %{text}<extra>" + names["band"] + "</extra>"})
+        data.append({"type": "scatter", "x": years, "y": med, "mode": "lines+markers",
+                     "name": names["median"], "connectgaps": False,
+                     "line": {"color": ROLE_COLOURS["peers"], "dash": "dash", "width": 2}, "marker": {"size": 6},
+                     "text": [fmt(v) for v in med], "customdata": [None if not np.isfinite(x) else int(x) for x in n],
+                     "hovertemplate": "%{x}: %{text} (n = %{customdata})<extra>" + names["median"] + "</extra>"})
     for key, frame, colour, dash, width in (("country", country, ROLE_COLOURS["country"], "dot", 2),
                                             ("region", region, ROLE_COLOURS["region"], "dashdot", 2),
                                             ("unit", unit, ROLE_COLOURS["unit"], "solid", 3.5)):
         if frame is None or frame.empty or key not in names:
             continue
-        f = _full_years(frame, years, ["value"])
-        fig.add_trace(go.Scatter(
-            x=f["year"], y=f["value"], mode="lines+markers", name=names[key], connectgaps=False,
-            line={"color": colour, "dash": dash, "width": width},
-            marker={"size": 9 if key == "unit" else 6, "color": colour,
-                    "symbol": {"unit": "circle", "region": "diamond", "country": "square"}[key]},
-            text=[fmt(v) for v in f["value"]], hovertemplate="%{x}: %{text}<extra>" + names[key] + "</extra>"))
-    fig.update_xaxes(dtick=1 if len(years) <= 16 else 2, tickformat="d", title=None)
-    fig.update_yaxes(title=y_title, tickformat=_tickformat(decimals), zeroline=False)
-    return _layout(fig, lang=lang, height=height, title=title)
+        y = _by_year(frame, years, "value")
+        data.append({"type": "scatter", "x": years, "y": y, "mode": "lines+markers",
+                     "name": names[key], "connectgaps": False, "line": {"color": colour, "dash": dash, "width": width},
+                     "marker": {"size": 9 if key == "unit" else 6, "color": colour,
+                                "symbol": {"unit": "circle", "region": "diamond", "country": "square"}[key]},
+                     "text": [fmt(v) for v in y],
+                     "hovertemplate": "%{x}: %{text}<extra>" + names[key] + "</extra>"})
+    layout = {"xaxis": {"dtick": 1 if len(years) <= 16 else 2, "tickformat": "d", "title": {"text": None}},
+              "yaxis": {"title": {"text": y_title}, "tickformat": _tickformat(decimals), "zeroline": False}}
+    return _figure(data, layout, lang=lang, height=height, title=title)
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,51 +141,58 @@ def ranking_figure(*, frame: pd.DataFrame, unit: str | None, median: float | Non
     """Horizontal bars, best at the top. ``frame``: code, label, value, rank, text (formatted value),
     ordered best first and already windowed (see ranking_window); a row without a code is a gap."""
     f = frame.reset_index(drop=True)
-    ylabels = [f"{int(r)}. {lab}" if isinstance(c, str) else gap_label * (i + 1)
+    # gap rows need distinct category labels: pad with zero-width spaces (invisible)
+    ylabels = [f"{int(r)}. {lab}" if isinstance(c, str) else gap_label + "\u200b" * i
                for i, (c, r, lab) in enumerate(zip(f["code"], f["rank"], f["label"]))]
     colours = [ROLE_COLOURS["unit"] if c == unit else ROLE_COLOURS["peers"] for c in f["code"]]
-    fig = go.Figure(go.Bar(
-        x=f["value"], y=ylabels, orientation="h", marker={"color": colours}, text=f["text"],
-        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text}<extra></extra>",
-        showlegend=False))
+    data = [{"type": "bar", "x": f["value"].to_numpy(), "y": ylabels, "orientation": "h", "marker": {"color": colours},
+             "text": list(f["text"]), "textposition": "outside", "cliponaxis": False,
+             "hovertemplate": "%{y}: %{text}<extra></extra>", "showlegend": False}]
+    layout = {"yaxis": {"autorange": "reversed", "title": {"text": None}, "type": "category"},
+              "xaxis": {"title": {"text": x_title}, "tickformat": _tickformat(decimals)}}
     if median is not None and np.isfinite(median):
-        fig.add_vline(x=median, line={"color": ROLE_COLOURS["country"], "dash": "dash", "width": 1.5},
-                      annotation_text=median_label, annotation_position="top")
-    fig.update_yaxes(autorange="reversed", title=None, type="category")
-    fig.update_xaxes(title=x_title, tickformat=_tickformat(decimals))
+        layout["shapes"] = [_vline(median, "#555555", dash="dot")]
+        layout["annotations"] = [_label_at(median, median_label)]
     height = max(260, 28 * len(f) + 90)
-    return _layout(fig, lang=lang, height=height, title=title, legend=False)
+    return _figure(data, layout, lang=lang, height=height, title=title, legend=False)
 
 
 # --------------------------------------------------------------------------------------------
+def _points(f: pd.DataFrame, *, name: str, role: str, x: str, y: str, x_text: str, y_text: str, x_title: str,
+            y_title: str) -> dict:
+    colour, size, opacity = {"other": (ROLE_COLOURS["other"], 6, 0.55), "peer": (ROLE_COLOURS["peers"], 10, 0.9),
+                             "unit": (ROLE_COLOURS["unit"], 16, 1.0)}[role]
+    is_unit = role == "unit"
+    trace = {"type": "scatter", "x": f[x].to_numpy(), "y": f[y].to_numpy(), "name": name,
+             "mode": "markers+text" if is_unit else "markers",
+             "marker": {"color": colour, "size": size, "opacity": opacity, "symbol": "diamond" if is_unit else "circle",
+                        "line": {"width": 1.5 if is_unit else 0.5, "color": "#000000" if is_unit else "#FFFFFF"}},
+             "customdata": np.stack([f["label"].astype(str), f[x_text].astype(str), f[y_text].astype(str)], axis=-1),
+             "hovertemplate": "<b>%{customdata[0]}</b><br>" + x_title + ": %{customdata[1]}<br>" + y_title
+                              + ": %{customdata[2]}<extra></extra>"}
+    if is_unit:
+        trace.update(text=list(f["label"]), textposition="top center",
+                     textfont={"size": 14, "color": ROLE_COLOURS["unit"]})
+    return trace
+
+
 def scatter_figure(*, frame: pd.DataFrame, x_title: str, y_title: str, names: dict[str, str], lang: str,
                    x_log: bool = False, y_log: bool = False, x_decimals: int = 0, y_decimals: int = 0,
                    title: str | None = None, height: int = 520) -> go.Figure:
     """Two indicators for every unit of the level: others grey, peers blue, the unit vermillion and
     labelled. ``frame``: code, label, x, y, role (unit | peer | other), x_text, y_text."""
-    fig = go.Figure()
-    styles = {"other": (ROLE_COLOURS["other"], 6, 0.55), "peer": (ROLE_COLOURS["peers"], 10, 0.9),
-              "unit": (ROLE_COLOURS["unit"], 16, 1.0)}
+    data = []
     for role in ("other", "peer", "unit"):
         f = frame.loc[frame["role"] == role]
         if f.empty or role not in names:
             continue
-        colour, size, opacity = styles[role]
-        fig.add_trace(go.Scatter(
-            x=f["x"], y=f["y"], mode="markers+text" if role == "unit" else "markers", name=names[role],
-            marker={"color": colour, "size": size, "opacity": opacity,
-                    "line": {"width": 1.5 if role == "unit" else 0.5, "color": "#000000" if role == "unit" else "#FFFFFF"},
-                    "symbol": "diamond" if role == "unit" else "circle"},
-            text=f["label"] if role == "unit" else None, textposition="top center",
-            textfont={"size": 14, "color": ROLE_COLOURS["unit"]},
-            customdata=np.stack([f["label"], f["x_text"], f["y_text"]], axis=-1),
-            hovertemplate="<b>%{customdata[0]}</b><br>" + x_title + ": %{customdata[1]}<br>" + y_title
-                          + ": %{customdata[2]}<extra></extra>"))
-    fig.update_xaxes(title=x_title, type="log" if x_log else "linear",
-                     tickformat=None if x_log else _tickformat(x_decimals))
-    fig.update_yaxes(title=y_title, type="log" if y_log else "linear",
-                     tickformat=None if y_log else _tickformat(y_decimals))
-    return _layout(fig, lang=lang, height=height, title=title)
+        data.append(_points(f, name=names[role], role=role, x="x", y="y", x_text="x_text", y_text="y_text",
+                            x_title=x_title, y_title=y_title))
+    layout = {"xaxis": {"title": {"text": x_title}, "type": "log" if x_log else "linear",
+                        "tickformat": None if x_log else _tickformat(x_decimals)},
+              "yaxis": {"title": {"text": y_title}, "type": "log" if y_log else "linear",
+                        "tickformat": None if y_log else _tickformat(y_decimals)}}
+    return _figure(data, layout, lang=lang, height=height, title=title)
 
 
 # --------------------------------------------------------------------------------------------
@@ -164,23 +201,22 @@ def distribution_figure(*, groups: list[tuple[str, pd.Series, pd.Series]], unit_
                         title: str | None = None, height: int = 360) -> go.Figure:
     """Horizontal box + points per group (e.g. all units of the level, the peer group) with the unit
     marked by a vermillion line. ``groups``: (name, values, labels) with values/labels aligned."""
-    fig = go.Figure()
+    data = []
     for i, (name, values, labels) in enumerate(groups):
         v = values.dropna()
         lab = labels.reindex(v.index)
         colour = ROLE_COLOURS["other"] if i == 0 and len(groups) > 1 else ROLE_COLOURS["peers"]
-        fig.add_trace(go.Box(
-            x=v, name=name, orientation="h", boxpoints="all" if len(v) <= 600 else "outliers", jitter=0.5,
-            pointpos=0, marker={"color": colour, "size": 5, "opacity": 0.6}, line={"color": colour},
-            fillcolor=_rgba(colour, 0.15), text=[f"{a}: {fmt(b)}" for a, b in zip(lab, v)],
-            hoverinfo="text", hoveron="points", showlegend=False, boxmean=False))
+        data.append({"type": "box", "x": v.to_numpy(), "name": name, "orientation": "h",
+                     "boxpoints": "all" if len(v) <= 600 else "outliers", "jitter": 0.5, "pointpos": 0,
+                     "marker": {"color": colour, "size": 5, "opacity": 0.6}, "line": {"color": colour},
+                     "fillcolor": _rgba(colour, 0.15), "text": [f"{a}: {fmt(b)}" for a, b in zip(lab, v)],
+                     "hoverinfo": "text", "hoveron": "points", "showlegend": False})
+    layout = {"xaxis": {"title": {"text": x_title}, "tickformat": _tickformat(decimals)},
+              "yaxis": {"title": {"text": None}}}
     if unit_value is not None and np.isfinite(unit_value):
-        fig.add_vline(x=unit_value, line={"color": ROLE_COLOURS["unit"], "width": 3},
-                      annotation_text=f"{unit_label}: {fmt(unit_value)}", annotation_position="top",
-                      annotation_font={"color": ROLE_COLOURS["unit"], "size": 14})
-    fig.update_xaxes(title=x_title, tickformat=_tickformat(decimals))
-    fig.update_yaxes(title=None)
-    return _layout(fig, lang=lang, height=height + 40 * max(0, len(groups) - 2), title=title, legend=False)
+        layout["shapes"] = [_vline(unit_value, ROLE_COLOURS["unit"], width=3)]
+        layout["annotations"] = [_label_at(unit_value, f"{unit_label}: {fmt(unit_value)}", ROLE_COLOURS["unit"], 14)]
+    return _figure(data, layout, lang=lang, height=height + 40 * max(0, len(groups) - 2), title=title, legend=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,36 +226,32 @@ def quadrant_figure(*, frame: pd.DataFrame, x_median: float, y_median: float, x_
     """Level (x) × change (y) of the unit and its peers, split at the peers' medians.
 
     ``frame``: code, label, level, change, role (unit | peer), level_text, change_text. ``corners``:
-    texts for the quadrants tr, tl, br, bl (e.g. "above the median, rising faster")."""
-    fig = go.Figure()
-    for role, colour, size in (("peer", ROLE_COLOURS["peers"], 10), ("unit", ROLE_COLOURS["unit"], 18)):
+    texts for the quadrants tr, tl, br, bl (e.g. "level and change above the group median")."""
+    data = []
+    for role in ("peer", "unit"):
         f = frame.loc[frame["role"] == role]
         if f.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=f["level"], y=f["change"], mode="markers+text" if role == "unit" else "markers", name=names[role],
-            marker={"color": colour, "size": size, "symbol": "diamond" if role == "unit" else "circle",
-                    "line": {"width": 1.5 if role == "unit" else 0.5, "color": "#000000" if role == "unit" else "#FFFFFF"}},
-            text=f["label"] if role == "unit" else None, textposition="top center",
-            textfont={"size": 14, "color": ROLE_COLOURS["unit"]},
-            customdata=np.stack([f["label"], f["level_text"], f["change_text"]], axis=-1),
-            hovertemplate="<b>%{customdata[0]}</b><br>" + x_title + ": %{customdata[1]}<br>" + y_title
-                          + ": %{customdata[2]}<extra></extra>"))
-    line = {"color": "#666666", "dash": "dash", "width": 1}
+        data.append(_points(f, name=names[role], role=role, x="level", y="change", x_text="level_text",
+                            y_text="change_text", x_title=x_title, y_title=y_title))
+    shapes = []
     if np.isfinite(x_median):
-        fig.add_vline(x=x_median, line=line)
+        shapes.append(_vline(x_median, "#666666", dash="dash", width=1))
     if np.isfinite(y_median):
-        fig.add_hline(y=y_median, line=line)
+        shapes.append(_hline(y_median, "#666666", dash="dash", width=1))
     pos = {"tr": (0.99, 0.99, "right", "top"), "tl": (0.01, 0.99, "left", "top"),
            "br": (0.99, 0.01, "right", "bottom"), "bl": (0.01, 0.01, "left", "bottom")}
+    annotations = []
     for key, text in corners.items():
         x, y, xa, ya = pos[key]
-        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", xanchor=xa, yanchor=ya, text=text,
-                           showarrow=False, font={"size": 12, "color": "#555555"},
-                           bgcolor="rgba(255,255,255,0.8)")
-    fig.update_xaxes(title=x_title, tickformat=_tickformat(x_decimals))
-    fig.update_yaxes(title=y_title, tickformat=_tickformat(y_decimals), zeroline=True, zerolinecolor="#BBBBBB")
-    return _layout(fig, lang=lang, height=height, title=title)
+        annotations.append({"x": x, "y": y, "xref": "paper", "yref": "paper", "xanchor": xa, "yanchor": ya,
+                            "text": text, "showarrow": False, "font": {"size": 12, "color": "#555555"},
+                            "bgcolor": "rgba(255,255,255,0.8)"})
+    layout = {"shapes": shapes, "annotations": annotations,
+              "xaxis": {"title": {"text": x_title}, "tickformat": _tickformat(x_decimals)},
+              "yaxis": {"title": {"text": y_title}, "tickformat": _tickformat(y_decimals), "zeroline": True,
+                        "zerolinecolor": "#BBBBBB"}}
+    return _figure(data, layout, lang=lang, height=height, title=title)
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,15 +260,13 @@ def age_structure_figure(*, frame: pd.DataFrame, names: dict[str, str], y_title:
     """Stacked 100 % bars of the economic age groups per year (years without data are left blank).
 
     ``frame``: year, pre, working, post (counts) and pre_pct, working_pct, post_pct."""
-    fig = go.Figure()
     colours = {"pre": OKABE_ITO[4], "working": OKABE_ITO[0], "post": OKABE_ITO[1]}
-    for key in ("pre", "working", "post"):
-        fig.add_trace(go.Bar(
-            x=frame["year"], y=frame[key + "_pct"], name=names[key], marker={"color": colours[key]},
-            text=[fmt_pct(v) for v in frame[key + "_pct"]], textposition="inside", insidetextanchor="middle",
-            customdata=[fmt_count(v) for v in frame[key]],
-            hovertemplate="%{x}: %{text} (%{customdata})<extra>" + names[key] + "</extra>"))
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(tickformat="d", dtick=1, title=None)
-    fig.update_yaxes(title=y_title, range=[0, 100], ticksuffix=" %" if lang == "pl" else "%")
-    return _layout(fig, lang=lang, height=height, title=title)
+    data = [{"type": "bar", "x": frame["year"].to_numpy(), "y": frame[key + "_pct"].to_numpy(), "name": names[key],
+             "marker": {"color": colours[key]}, "text": [fmt_pct(v) for v in frame[key + "_pct"]],
+             "textposition": "inside", "insidetextanchor": "middle", "customdata": [fmt_count(v) for v in frame[key]],
+             "hovertemplate": "%{x}: %{text} (%{customdata})<extra>" + names[key] + "</extra>"}
+            for key in ("pre", "working", "post")]
+    layout = {"barmode": "stack", "legend": {"traceorder": "normal"},
+              "xaxis": {"tickformat": "d", "dtick": 1, "title": {"text": None}},
+              "yaxis": {"title": {"text": y_title}, "range": [0, 100], "ticksuffix": " %" if lang == "pl" else "%"}}
+    return _figure(data, layout, lang=lang, height=height, title=title)

@@ -8,14 +8,13 @@ import math
 import pandas as pd
 import streamlit as st
 
-from components.overview import source_text
 from components.profile_context import ProfileContext, level_plural
 from domain.catalogue import CATEGORIES, Indicator
 from domain.palettes import ROLE_COLOURS
-from domain.profile import is_percent, series
+from domain.profile import is_percent, series_map
 from i18n import fmt_num, t
 
-COLUMNS = 3
+CARD_WIDTH = 330  # px; cards wrap to the screen width (3–4 per line on a laptop, 1 on a phone)
 SHORT_UNIT = 10  # longer units are written under the value, not in it (the value would be cut off)
 TREND_COLOUR = {"better": "blue", "worse": "orange", "same": "gray", "neutral": "gray"}
 
@@ -95,34 +94,41 @@ def small_base_text(sb: dict, ctx: ProfileContext) -> str:
              value=fmt_num(sb["value"], 0, ctx.lang), year=sb["year"], below=fmt_num(sb["below"], 0, ctx.lang))
 
 
-def render_card(r: dict, ctx: ProfileContext) -> None:
+def card_lines(r: dict, ind: Indicator, ctx: ProfileContext) -> list[str]:
+    """The small print under a card's value: unit (if long), year and ranks, peer median,
+    small-number warning, source."""
+    lang = ctx.lang
+    lines = []
+    if len(ind.unit(lang)) > SHORT_UNIT:
+        lines.append(ind.unit(lang))
+    line = t("profile.card_year", lang, year=int(r["year"]))
+    ranks = rank_text(r, ind, ctx)
+    lines.append(f"{line} · {ranks}" if ranks else line)
+    if pd.notna(r["peer_median"]) and r["peer_n"]:
+        lines.append(t("profile.peer_median", lang, value=value_text(r["peer_median"], ind, lang), n=int(r["peer_n"])))
+    if r["small_base"]:
+        lines.append("⚠️ " + small_base_text(r["small_base"], ctx))
+    lines.append(t("profile.source", lang, source=ctx.source_line(r)))
+    return lines
+
+
+def render_card(r: dict, ctx: ProfileContext, smap: dict) -> None:
     ind = ctx.indicators[r["indicator"]]
     lang = ctx.lang
-    unit = ind.unit(lang)
-    short = len(unit) <= SHORT_UNIT
-    with st.container(border=True):
+    short = len(ind.unit(lang)) <= SHORT_UNIT
+    with st.container(border=True, width=CARD_WIDTH):
         st.markdown(f"**{ind.name(lang)}**", help=help_text(ind, lang))
-        delta = change_text(r, ind, lang)
         shown = value_text(r["value"], ind, lang) if short else fmt_num(r["value"], ind.decimals, lang)
-        st.metric(ind.name(lang), shown, delta=delta, delta_color=TREND_COLOUR.get(r["trend"], "gray"),
-                  label_visibility="collapsed")
-        if not short:
-            st.caption(unit)
-        s = series(ctx.values, ind.id)
-        svg = sparkline_svg(years=s["year"].tolist(), values=s["value"].tolist(),
+        st.metric(ind.name(lang), shown, delta=change_text(r, ind, lang),
+                  delta_color=TREND_COLOUR.get(r["trend"], "gray"), label_visibility="collapsed")
+        years, values = smap.get(ind.id, ([], []))
+        svg = sparkline_svg(years=list(years), values=list(values),
                             label=t("profile.sparkline_alt", lang, name=ind.name(lang),
-                                    first=int(s["year"].min()) if len(s) else "", last=int(r["year"])))
+                                    first=int(years[0]) if len(years) else "", last=int(r["year"])))
         if svg:
             st.markdown(svg, unsafe_allow_html=True)
-        line = t("profile.card_year", lang, year=int(r["year"]))
-        ranks = rank_text(r, ind, ctx)
-        st.caption(f"{line} · {ranks}" if ranks else line)
-        if pd.notna(r["peer_median"]) and r["peer_n"]:
-            st.caption(t("profile.peer_median", lang, value=value_text(r["peer_median"], ind, lang),
-                         n=int(r["peer_n"])))
-        if r["small_base"]:
-            st.caption("⚠️ " + small_base_text(r["small_base"], ctx))
-        st.caption(t("profile.source", lang, source=source_text(r, ctx.sources, lang)))
+        # one caption element (markdown line breaks) keeps the page light: ~20 cards per unit
+        st.caption("  \n".join(card_lines(r, ind, ctx)))
 
 
 def render(cards: pd.DataFrame, ctx: ProfileContext) -> None:
@@ -130,17 +136,19 @@ def render(cards: pd.DataFrame, ctx: ProfileContext) -> None:
     if cards.empty:
         st.info(t("overview.no_values", lang))
         return
+    smap = series_map(ctx.values)
+    records = cards.to_dict("records")
     for cat in CATEGORIES:
-        rows = cards.loc[cards["category"] == cat].to_dict("records")
+        rows = [r for r in records if r["category"] == cat]
         if not rows:
             continue
         st.subheader(t(f"category.{cat}", lang))
-        for start in range(0, len(rows), COLUMNS):
-            cols = st.columns(COLUMNS)
-            for col, r in zip(cols, rows[start:start + COLUMNS]):
-                with col:
-                    render_card(r, ctx)
-    missing = [ind for i, ind in ctx.indicators.items() if ind.profile and i not in set(cards["indicator"])]
+        # a wrapping row of fixed-width cards: as many per line as the screen holds
+        with st.container(horizontal=True, wrap=True, gap="small"):
+            for r in rows:
+                render_card(r, ctx, smap)
+    shown = set(cards["indicator"])
+    missing = [ind for i, ind in ctx.indicators.items() if ind.profile and i not in shown]
     other_level = [ind.name(lang) for ind in missing if ctx.level not in ind.levels]
     no_data = [ind.name(lang) for ind in missing if ctx.level in ind.levels]
     if other_level:

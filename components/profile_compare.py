@@ -25,9 +25,10 @@ PLOT_CONFIG = {"displaylogo": False, "locale": "pl", "toImageButtonOptions": {"s
 
 
 def available_indicators(ctx: ProfileContext) -> list[str]:
-    cov = services.coverage(ctx.ingest)
-    have = set(cov.loc[(cov["level"] == ctx.level) & (cov["count"] > 0), "indicator"])
-    return [i for i in ctx.indicators if i in have]
+    """Indicators published or computed at the unit's level (the catalogue's levels), by theme."""
+    order = {c: k for k, c in enumerate(CATEGORIES)}
+    inds = [i for i, ind in ctx.indicators.items() if ctx.level in ind.levels]
+    return sorted(inds, key=lambda i: order.get(ctx.indicators[i].category, 99))
 
 
 def default_indicator(ctx: ProfileContext, options: list[str]) -> str | None:
@@ -255,7 +256,7 @@ def render_scatter(ctx: ProfileContext, indicator: str, options: list[str]) -> N
     f["role"] = _roles(ctx, f.index)
     f["x_text"] = [_fmt(ix, lang)(v) for v in f["x"]]
     f["y_text"] = [_fmt(iy, lang)(v) for v in f["y"]]
-    names = {"other": t("chart.others", lang, level=level_plural(ctx.level, lang)),
+    names = {"other": t("chart.others", lang, level=t(f"profile.level_nom.{ctx.level}", lang)),
              "peer": t("chart.peers", lang), "unit": ctx.names.get(ctx.code, ctx.code)}
     fig = charts.scatter_figure(frame=f, x_title=_axis(ix, lang, yx), y_title=_axis(iy, lang, yy), names=names,
                                 lang=lang, x_log=needs_log(f["x"].to_numpy()), y_log=needs_log(f["y"].to_numpy()),

@@ -32,9 +32,11 @@ class ProfileContext:
     spec: P.PeerSpec
     group: P.PeerGroup
     names: dict[str, str]  # short display names of the level's units (and the unit's region/country)
+    population: pd.Series | None = None  # residents by code (latest well-covered year)
     population_year: int | None = None
     knn_years: dict[str, int] | None = None
     region: str | None = None
+    _sources: dict | None = None
 
     @property
     def label(self) -> str:
@@ -44,19 +46,15 @@ class ProfileContext:
     def n_units(self) -> int:
         return len(self.units)
 
+    def source_line(self, row) -> str:
+        """Publisher (vintage) of a value row, saying when it was computed (with coverage)."""
+        return source_label(row, self.source_lookup(), self.lang)
 
-def latest_population(matrix: pd.DataFrame, n_units: int) -> tuple[pd.Series, int | None]:
-    """Population of every unit in the latest well-covered year (a unit missing that year keeps
-    its own latest value)."""
-    years = P.good_years(matrix, "population_total", n_units=n_units)
-    if "population_total" not in matrix.columns.get_level_values(0):
-        return pd.Series(dtype=float), None
-    sub = matrix["population_total"]
-    own_latest = sub.ffill(axis=1).iloc[:, -1]
-    if not years:
-        return own_latest, None
-    y = max(years)
-    return sub[y].fillna(own_latest), y
+    def source_lookup(self) -> dict[str, str]:
+        if self._sources is None:
+            col = "publisher_" + self.lang
+            self._sources = {r["id"]: f"{r[col]} ({r['vintage']})" for r in self.sources.to_dict("records")}
+        return self._sources
 
 
 def build(ingest: str, code: str | None, peers_param: str | None, lang: str) -> ProfileContext:
@@ -72,7 +70,7 @@ def build(ingest: str, code: str | None, peers_param: str | None, lang: str) -> 
         spec = P.parse_spec(peers_param)
     except ValueError:
         spec = P.PeerSpec("typology")
-    pop, pop_year = latest_population(matrix, len(units))
+    pop, pop_year = SP.level_population(ingest, level)
     knn_years = None
     if level == "country":
         group = P.PeerGroup("none", code, (), level)
@@ -97,8 +95,22 @@ def build(ingest: str, code: str | None, peers_param: str | None, lang: str) -> 
     return ProfileContext(ingest=ingest, lang=lang, code=code, row=row, level=level, units=units,
                           all_units=all_units, values=services.unit_values(ingest, code), indicators=indicators,
                           sources=services.sources(ingest), matrix=matrix, prov=prov, spec=spec, group=group,
-                          names=names, population_year=pop_year, knn_years=knn_years,
+                          names=names, population=pop, population_year=pop_year, knn_years=knn_years,
                           region=code[:2] if level in ("gmina", "powiat") else None)
+
+
+def source_label(row, lookup: dict[str, str], lang: str) -> str:
+    """Same wording as components.overview.source_text, with a prepared source lookup."""
+    base = lookup.get(row["source"], row["source"])
+    if row["method"] == "aggregated":
+        cov = ""
+        of = row.get("of")
+        if of == of and of:
+            cov = t("overview.coverage", lang, n=int(row["n"]), of=int(of))
+        return t("overview.aggregated", lang, source=base, coverage=cov)
+    if row["method"] == "derived":
+        return t("overview.derived", lang, source=base)
+    return base
 
 
 def _resolve6(code: str, level_codes: set[str]) -> str:

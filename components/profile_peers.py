@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import services
 from components import state
 from components.labels import unit_labels
 from components.profile_context import ProfileContext, group_text, level_plural
@@ -63,10 +62,9 @@ def _on_custom() -> None:
 
 
 def context_options(ctx: ProfileContext) -> list[str]:
-    """Indicators that can describe units of this level (have values at the level)."""
-    cov = services.coverage(ctx.ingest)
-    have = set(cov.loc[(cov["level"] == ctx.level) & (cov["count"] > 0), "indicator"])
-    return [i for i in ctx.indicators if i in have]
+    """Indicators that can describe units of this level (the catalogue's levels; an indicator
+    without a well-covered year is reported as left out when chosen)."""
+    return [i for i, ind in ctx.indicators.items() if ctx.level in ind.levels]
 
 
 def render_picker(ctx: ProfileContext) -> None:
@@ -139,16 +137,17 @@ def render_definition(ctx: ProfileContext) -> None:
 def explain_frame(ctx: ProfileContext) -> pd.DataFrame:
     """Members of the group as a table; for kNN with distance and per-indicator contributions."""
     lang, g = ctx.lang, ctx.group
-    pop, _ = _population(ctx)
+    pop = ctx.population if ctx.population is not None else pd.Series(dtype=float)
     rows = []
     nb = g.neighbours
     for c in g.codes:
+        # numbers as text in the user's format (the grid would use the browser's locale)
         r = {t("peers.col.unit", lang): ctx.names.get(c, c), t("peers.col.code", lang): c,
-             t("peers.col.population", lang): pop.get(c)}
+             t("peers.col.population", lang): fmt_num(pop.get(c), 0, lang)}
         if nb is not None:
-            r[t("peers.col.distance", lang)] = float(nb.distance[c])
+            r[t("peers.col.distance", lang)] = fmt_num(float(nb.distance[c]), 2, lang)
             dz, share = nb.dz.loc[c], nb.share.loc[c]
-            similar = [i for i in dz.abs().sort_values().index if abs(dz[i]) < SIMILAR_DZ][:3]
+            similar = [i for i in dz.abs().sort_values().index if abs(dz[i]) < SIMILAR_DZ][:2]
             r[t("peers.col.similar", lang)] = ", ".join(ctx.indicators[i].name(lang) for i in similar) or "–"
             top = share.idxmax() if share.max() > 0 else None
             r[t("peers.col.differs", lang)] = (
@@ -158,11 +157,6 @@ def explain_frame(ctx: ProfileContext) -> pd.DataFrame:
                 r[ctx.indicators[i].name(lang)] = float(share[i] * 100)
         rows.append(r)
     return pd.DataFrame(rows)
-
-
-def _population(ctx: ProfileContext):
-    from components.profile_context import latest_population
-    return latest_population(ctx.matrix, ctx.n_units)
 
 
 def render_members(ctx: ProfileContext, *, expanded: bool = False) -> None:
@@ -177,9 +171,7 @@ def render_members(ctx: ProfileContext, *, expanded: bool = False) -> None:
         if frame.empty:
             st.info(t("peers.empty", lang))
             return
-        config = {t("peers.col.population", lang): st.column_config.NumberColumn(format="localized"),
-                  t("peers.col.distance", lang): st.column_config.NumberColumn(format="%.2f",
-                                                                               help=t("peers.col.distance_help", lang))}
+        config = {t("peers.col.distance", lang): st.column_config.TextColumn(help=t("peers.col.distance_help", lang))}
         if nb is not None:
             for i in nb.used:
                 config[ctx.indicators[i].name(lang)] = st.column_config.ProgressColumn(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.overview import source_text
 from components.profile_context import ProfileContext, group_text
 from domain.narrative import MIN_PEERS, Statement, Summary
 from i18n import fmt_num, t
@@ -29,7 +28,7 @@ def statement_text(s: Statement, ctx: ProfileContext) -> str:
         base = ctx.indicators.get(sb["indicator"])
         text += " " + t("narrative.small_base", lang, base=base.name(lang) if base else sb["indicator"],
                         value=fmt_num(sb["value"], 0, lang), year=sb["year"], below=fmt_num(sb["below"], 0, lang))
-    src = source_text({"source": s.source, "method": s.method, "n": None, "of": None}, ctx.sources, lang)
+    src = ctx.source_line({"source": s.source, "method": s.method, "n": None, "of": None})
     return text + " " + t("narrative.source", lang, source=src)
 
 

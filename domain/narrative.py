@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from domain.catalogue import Indicator
+from domain.profile import level_arrays
 
 MIN_PEERS = 5
 MIN_GAP = 0.5
@@ -85,14 +86,14 @@ def statements(cards: pd.DataFrame, indicators: dict[str, Indicator], level: pd.
     peers = [p for p in peers if p != unit]
     pos = level.index.get_indexer(peers)
     pos = pos[pos >= 0]
-    columns = set(level.columns)
+    arr, colpos = level_arrays(level)
     out: list[Statement] = []
     for r in cards.to_dict("records"):
         ind = indicators[r["indicator"]]
         key = (ind.id, int(r["year"]))
-        if key not in columns:
+        if key not in colpos:
             continue
-        pv = level[key].to_numpy(dtype=float)[pos]
+        pv = arr[pos, colpos[key]]
         pv = pv[np.isfinite(pv)]
         if len(pv) < MIN_PEERS:
             continue
@@ -151,11 +152,11 @@ def summarise(cards: pd.DataFrame, indicators: dict[str, Indicator], level: pd.D
     cands = statements(cards, indicators, level, peers, unit=unit)
     pos = level.index.get_indexer(peers)
     pos = pos[pos >= 0]
-    columns = set(level.columns)
+    arr, colpos = level_arrays(level)
     assessed = 0
     for r in cards.to_dict("records"):
         key = (r["indicator"], int(r["year"]))
-        if key in columns and np.isfinite(level[key].to_numpy(dtype=float)[pos]).sum() >= MIN_PEERS:
+        if key in colpos and np.isfinite(arr[pos, colpos[key]]).sum() >= MIN_PEERS:
             assessed += 1
     return Summary(
         strengths=_pick([s for s in cands if s.kind == "strength"], top, per_category),

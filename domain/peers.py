@@ -340,17 +340,20 @@ def knn_peers(matrix: pd.DataFrame, code: str, spec: KnnSpec, *, log_scale: tupl
     weights: dict[str, float] = {}
     index = matrix.index
     pos = index.get_indexer([code])[0]
+    known = [i for i, _ in spec.weights if i in matrix.columns]
+    X = matrix[known].to_numpy(dtype=float) if known else np.empty((len(index), 0))
+    col = {i: X[:, n] for n, i in enumerate(known)}
     for ind, w in spec.weights:
-        if ind not in matrix.columns:
+        if ind not in col:
             dropped.append((ind, "unknown"))
-        elif pos < 0 or not np.isfinite(float(matrix[ind].iloc[pos])):
+        elif pos < 0 or not np.isfinite(col[ind][pos]):
             dropped.append((ind, "unit_missing"))
         else:
             weights[ind] = float(w)
-    logs = tuple(i for i in weights if (needs_log(matrix[i].to_numpy()) if log_scale is None else i in log_scale))
+    logs = tuple(i for i in weights if (needs_log(col[i]) if log_scale is None else i in log_scale))
     cols = {}
     for i in list(weights):
-        zi = standardise(matrix[i].to_numpy(), log=i in logs)
+        zi = standardise(col[i], log=i in logs)
         if not np.isfinite(zi).any():
             dropped.append((i, "constant"))
             del weights[i]
@@ -399,6 +402,8 @@ def knn_peers_naive(matrix: pd.DataFrame, code: str, spec: KnnSpec) -> tuple[str
         if sd == 0:
             continue
         cols[i] = [(x - mean) / sd for x in xs]
+    if not cols:
+        return ()
     weights = dict(spec.weights)
     codes = list(matrix.index)
     me = codes.index(code)

@@ -13,21 +13,32 @@ def latest_by_indicator(values: pd.DataFrame, indicators: dict[str, Indicator]) 
     Columns: indicator, category, year, value, source, method, n, of, flag, first_year,
     first_value, change (latest - first, NaN with only one year).
     """
-    v = values.loc[values["value"].notna() & values["indicator"].isin(indicators)]
-    if v.empty:
-        return pd.DataFrame(columns=["indicator", "category", "year", "value", "source", "method", "n",
-                                     "of", "flag", "first_year", "first_value", "change"])
-    v = v.sort_values(["indicator", "year"])
-    last = v.groupby("indicator").tail(1).set_index("indicator")
-    first = v.groupby("indicator").head(1).set_index("indicator")[["year", "value"]]
-    out = last.join(first.rename(columns={"year": "first_year", "value": "first_value"}))
+    empty = pd.DataFrame(columns=["indicator", "category", "year", "value", "source", "method", "n", "of", "flag",
+                                  "first_year", "first_value", "change"])
+    if values.empty:
+        return empty
+    # numpy, not groupby: this runs for every unit shown, and string-column pandas ops cost ms each
+    ind = values["indicator"].to_numpy(dtype=object)
+    year = values["year"].to_numpy(dtype=np.int64)
+    val = values["value"].to_numpy(dtype=float)
+    rank = {i: k for k, i in enumerate(indicators)}
+    keep = np.flatnonzero(np.isfinite(val) & np.fromiter((i in rank for i in ind), bool, len(ind)))
+    if not len(keep):
+        return empty
+    keep = keep[np.lexsort((year[keep], ind[keep]))]
+    ks = ind[keep]
+    starts = np.r_[0, np.flatnonzero(ks[1:] != ks[:-1]) + 1]
+    ends = np.r_[starts[1:], len(ks)] - 1
+    first_pos, last_pos = keep[starts], keep[ends]
+    out = values.iloc[last_pos].reset_index(drop=True)
+    out.insert(0, "indicator", out.pop("indicator"))
+    out["first_year"] = year[first_pos]
+    out["first_value"] = val[first_pos]
     out["change"] = (out["value"] - out["first_value"]).where(out["first_year"] != out["year"])
-    out = out.reset_index()
-    out["category"] = out["indicator"].map(lambda i: indicators[i].category)
+    out["category"] = [indicators[i].category for i in out["indicator"]]
     order = {c: k for k, c in enumerate(CATEGORIES)}
-    ind_order = {i: k for k, i in enumerate(indicators)}
-    out = out.assign(_c=out["category"].map(order), _i=out["indicator"].map(ind_order))
-    return out.sort_values(["_c", "_i"]).drop(columns=["_c", "_i"]).reset_index(drop=True)
+    sort = sorted(range(len(out)), key=lambda r: (order.get(out["category"].iat[r], 99), rank[out["indicator"].iat[r]]))
+    return out.iloc[sort].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -80,25 +91,44 @@ def change_sign(change: float, polarity: str) -> str:
     return "better" if (change > 0) == up_good else "worse"
 
 
-def value_at(values: pd.DataFrame, indicator: str, year: int, *, nearest: bool = True) -> tuple[int, float] | None:
-    """(year, value) of ``indicator`` in ``year`` (or the nearest year with a value)."""
-    v = values.loc[(values["indicator"] == indicator) & values["value"].notna(), ["year", "value"]]
-    if v.empty:
+def series_map(values: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """indicator -> (years, values), sorted by year, non-null only (built once per unit)."""
+    v = values.loc[values["value"].notna(), ["indicator", "year", "value"]].sort_values(["indicator", "year"])
+    ind = v["indicator"].to_numpy()
+    years = v["year"].to_numpy(dtype=int)
+    vals = v["value"].to_numpy(dtype=float)
+    out = {}
+    if not len(ind):
+        return out
+    cuts = np.flatnonzero(ind[1:] != ind[:-1]) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(ind)]):
+        out[str(ind[a])] = (years[a:b], vals[a:b])
+    return out
+
+
+def value_at(values, indicator: str, year: int, *, nearest: bool = True) -> tuple[int, float] | None:
+    """(year, value) of ``indicator`` in ``year`` (or the nearest year with a value; of two
+    equally near years the later). ``values``: long values frame or a series_map."""
+    smap = values if isinstance(values, dict) else series_map(values)
+    if indicator not in smap:
         return None
-    exact = v.loc[v["year"] == year]
-    if not exact.empty:
-        return int(year), float(exact["value"].iloc[0])
+    years, vals = smap[indicator]
+    hit = np.flatnonzero(years == year)
+    if len(hit):
+        return int(year), float(vals[hit[0]])
     if not nearest:
         return None
-    v = v.assign(_d=(v["year"] - year).abs()).sort_values(["_d", "year"], ascending=[True, False])
-    return int(v["year"].iloc[0]), float(v["value"].iloc[0])
+    d = np.abs(years - year)
+    best = np.flatnonzero(d == d.min())[-1]
+    return int(years[best]), float(vals[best])
 
 
-def small_base(values: pd.DataFrame, indicator: Indicator, year: int) -> dict | None:
+def small_base(values, indicator: Indicator, year: int) -> dict | None:
     """The catalogue's small-number warning for the unit's value in ``year``, if it applies.
 
     Returns {indicator, year, value, below} when the base indicator (e.g. population or eligible
     voters) is below the threshold in that year (nearest year if that year has no base value).
+    ``values``: long values frame or a series_map.
     """
     if not indicator.small_base:
         return None
@@ -118,6 +148,13 @@ def peer_stats(level: pd.DataFrame, indicator: str, year: int, peers) -> dict:
     pos = level.index.get_indexer(list(peers))
     col = level[key].to_numpy(dtype=float)
     return quartiles(col[pos[pos >= 0]])
+
+
+def level_arrays(level: pd.DataFrame) -> tuple[np.ndarray, dict]:
+    """The wide frame as one float array plus {(indicator, year): column position} — column
+    lookups on a MultiIndex frame cost ~0.1 ms each, array slices microseconds."""
+    arr = level.to_numpy(dtype=float)
+    return arr, {(str(i), int(y)): n for n, (i, y) in enumerate(level.columns)}
 
 
 CARD_COLUMNS = ["indicator", "category", "year", "value", "source", "method", "n", "of", "flag", "first_year",
@@ -142,19 +179,20 @@ def profile_cards(values: pd.DataFrame, indicators: dict[str, Indicator], level:
     if latest.empty:
         return pd.DataFrame(columns=CARD_COLUMNS)
     peers = [p for p in peers if p != unit]
+    smap = series_map(values)
     pos = level.index.get_indexer(peers)
     pos = pos[pos >= 0]
     keep = np.ones(len(level.index), dtype=bool)
     me = level.index.get_indexer([unit])[0]
     if me >= 0:
         keep[me] = False
-    columns = set(level.columns)
+    arr, colpos = level_arrays(level)
     rows = []
     for r in latest.to_dict("records"):
         ind = prof[r["indicator"]]
         year = int(r["year"])
         key = (ind.id, year)
-        col = level[key].to_numpy(dtype=float) if key in columns else np.array([], dtype=float)
+        col = arr[:, colpos[key]] if key in colpos else np.array([], dtype=float)
         nat = rank_of(r["value"], col[keep] if len(col) else col, ind.polarity)
         peer_vals = col[pos] if len(col) else col
         has_peers = bool(np.isfinite(peer_vals).any()) if len(peer_vals) else False
@@ -168,7 +206,7 @@ def profile_cards(values: pd.DataFrame, indicators: dict[str, Indicator], level:
                      "rank": nat[0] if nat else np.nan, "rank_of": nat[1] if nat else np.nan,
                      "peer_rank": pr[0] if pr else np.nan, "peer_rank_of": pr[1] if pr else np.nan,
                      "peer_median": ps["median"], "peer_q1": ps["q1"], "peer_q3": ps["q3"], "peer_n": ps["n"],
-                     "small_base": small_base(values, ind, year)})
+                     "small_base": small_base(smap, ind, year)})
     return pd.DataFrame(rows, columns=CARD_COLUMNS)
 
 
@@ -221,3 +259,18 @@ def level_change(level: pd.DataFrame, indicator: str, *, n_units: int, min_share
     out = pd.DataFrame({"level": sub[last], "change": sub[last] - sub[first]})
     out.index.name = "code"
     return first, last, out.reset_index()
+
+
+def latest_population(level: pd.DataFrame, n_units: int, *, min_share: float = 0.9) -> tuple[pd.Series, int | None]:
+    """Population of every unit of a wide level frame in the latest year with values for at least
+    ``min_share`` of ``n_units`` (a unit missing that year keeps its own latest value)."""
+    if "population_total" not in level.columns.get_level_values(0):
+        return pd.Series(dtype=float), None
+    sub = level["population_total"]
+    counts = sub.notna().sum()
+    good = [int(y) for y, n in counts.items() if n >= min_share * n_units]
+    own_latest = sub.ffill(axis=1).iloc[:, -1]
+    if not good:
+        return own_latest, None
+    y = max(good)
+    return sub[y].fillna(own_latest), y

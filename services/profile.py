@@ -12,14 +12,16 @@ import streamlit as st
 
 import services
 from domain.peers import DEFAULT_CONTEXT
+from domain.profile import latest_population
 from i18n import t
 
 TTL = services.TTL
+LEVEL_TTL = 12 * 3600  # level matrices are keyed by the ingest id, so only memory bounds their life
 
 AGE_GROUPS = ("population_pre_working", "population_working", "population_post_working")
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=24)
+@st.cache_data(ttl=LEVEL_TTL, show_spinner=False, max_entries=24)
 def level_matrix(ingest: str, level: str, indicators: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(wide values, provenance) for ``indicators`` at ``level``.
 
@@ -43,6 +45,7 @@ def level_matrix(ingest: str, level: str, indicators: tuple[str, ...]) -> tuple[
     return wide, prov
 
 
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=4)
 def profile_indicator_ids(ingest: str) -> tuple[str, ...]:
     """Indicators the profile reads at a level: profile cards + default kNN context."""
     inds = services.indicators(ingest)
@@ -76,6 +79,14 @@ def columns_for(ingest: str, level: str, indicators) -> tuple[pd.DataFrame, pd.D
     return pd.concat(parts, axis=1), pd.concat(provs, ignore_index=True)
 
 
+@st.cache_data(ttl=LEVEL_TTL, show_spinner=False, max_entries=8)
+def level_population(ingest: str, level: str) -> tuple[pd.Series, int | None]:
+    """Residents of every unit of the level in the latest well-covered year (for size classes)."""
+    wide, _ = profile_matrix(ingest, level)
+    n = level_counts(ingest).get(level, len(wide))
+    return latest_population(wide, n)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
 def unit_names(ingest: str, lang: str) -> dict[str, str]:
     """Chart-friendly short names of every unit (see short_names)."""
@@ -83,20 +94,32 @@ def unit_names(ingest: str, lang: str) -> dict[str, str]:
 
 
 def short_names(units: pd.DataFrame, lang: str) -> dict[str, str]:
-    """The plain name, with the gmina type added where a name repeats among gminy (Bolesławiec
-    urban vs rural), "pow. X" for land powiaty, "Polska" for the country."""
+    """Chart-friendly names: the plain name where it is unique among gminy; a repeated gmina name
+    gets its powiat ("Osiek (pow. brodnicki)") and, if that is not enough, also its type
+    ("Bolesławiec (gmina wiejska, pow. bolesławiecki)"); "pow. X" for land powiaty."""
+    powiat_names = dict(zip(units.loc[units["level"] == "powiat", "code"],
+                            units.loc[units["level"] == "powiat", "name"]))
+    g = units.loc[units["level"] == "gmina"]
+    dup_name = set(g.loc[g["name"].duplicated(keep=False), "name"])
+    pairs = g["name"] + "|" + g["parent_code"].fillna("")
+    dup_pair = set(pairs[pairs.duplicated(keep=False)])
     out = {}
-    dup = units["name"].duplicated(keep=False) & (units["level"] == "gmina")
-    for r, d in zip(units.to_dict("records"), dup):
+    for r in units.to_dict("records"):
+        code, name = r["code"], r["name"]
         if r["level"] == "powiat" and not r["city_powiat"]:
-            out[r["code"]] = t("profile.short_powiat", lang, name=r["name"])
-        elif r["level"] == "gmina" and d:
-            kind = t("unit.city_with_powiat_rights" if r["city_powiat"] else f"gmina_type.{r['gmina_type']}", lang)
-            out[r["code"]] = t("profile.short_dup", lang, name=r["name"], kind=kind)
+            out[code] = t("profile.short_powiat", lang, name=name)
+        elif r["level"] == "gmina" and name in dup_name:
+            powiat = powiat_names.get(r["parent_code"], "")
+            if f"{name}|{r['parent_code'] or ''}" in dup_pair:
+                kind = t("unit.city_with_powiat_rights" if r["city_powiat"] else f"gmina_type.{r['gmina_type']}",
+                         lang)
+                out[code] = t("profile.short_dup_kind", lang, name=name, kind=kind, powiat=powiat)
+            else:
+                out[code] = t("profile.short_dup", lang, name=name, powiat=powiat)
         elif r["level"] == "country":
-            out[r["code"]] = t("unit.poland", lang)
+            out[code] = t("unit.poland", lang)
         else:
-            out[r["code"]] = r["name"]
+            out[code] = name
     return out
 
 
@@ -107,4 +130,4 @@ def level_counts(ingest: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in units["level"].value_counts().items()}
 
 
-__all__ = ["level_matrix", "profile_matrix", "columns_for", "profile_indicator_ids", "level_counts", "unit_names", "short_names", "AGE_GROUPS"]
+__all__ = ["level_matrix", "profile_matrix", "columns_for", "profile_indicator_ids", "level_counts", "level_population", "unit_names", "short_names", "AGE_GROUPS"]
