@@ -254,3 +254,16 @@ def test_scatter_axes_from_the_url(app):
 def test_single_year_indicator_explains_why_no_change(app):
     at = open_page(app, "pages/porownania.py", unit="0201022", tab="quadrant", indicator="births_per_1000")
     assert "ma dane z jednego roku" in texts(at)
+
+
+@pytest.mark.parametrize("unit", [None, "02", "1061", "2261011"])
+@pytest.mark.parametrize("tab", ["series", "ranking", "distribution", "scatter", "quadrant", "age"])
+def test_every_tab_at_every_level_renders_or_explains(app, unit, tab):
+    query = {"tab": tab} | ({"unit": unit} if unit else {})
+    at = open_page(app, "pages/porownania.py", **query)
+    figs = charts(at)
+    if figs:
+        caption = [c.value for c in at.caption if c.value.startswith("Źródło:")]
+        assert caption and "Lata: " in caption[0] and "Grupa porównawcza: " in caption[0]
+    else:  # no chart: a sentence says why (e.g. Poland has no peers to rank against)
+        assert at.info, "an empty tab explains itself"
