@@ -95,12 +95,10 @@ def small_base_text(sb: dict, ctx: ProfileContext) -> str:
 
 
 def card_lines(r: dict, ind: Indicator, ctx: ProfileContext) -> list[str]:
-    """The small print under a card's value: unit (if long), year and ranks, peer median,
-    small-number warning, source."""
+    """The small print under a card's sparkline: year and ranks, peer median, small-number
+    warning, source."""
     lang = ctx.lang
     lines = []
-    if len(ind.unit(lang)) > SHORT_UNIT:
-        lines.append(ind.unit(lang))
     line = t("profile.card_year", lang, year=int(r["year"]))
     ranks = rank_text(r, ind, ctx)
     lines.append(f"{line} · {ranks}" if ranks else line)
@@ -121,6 +119,8 @@ def render_card(r: dict, ctx: ProfileContext, smap: dict) -> None:
         shown = value_text(r["value"], ind, lang) if short else fmt_num(r["value"], ind.decimals, lang)
         st.metric(ind.name(lang), shown, delta=change_text(r, ind, lang),
                   delta_color=TREND_COLOUR.get(r["trend"], "gray"), label_visibility="collapsed")
+        if not short:
+            st.caption(ind.unit(lang))  # a long unit right under the number it belongs to
         years, values = smap.get(ind.id, ([], []))
         svg = sparkline_svg(years=list(years), values=list(values),
                             label=t("profile.sparkline_alt", lang, name=ind.name(lang),
