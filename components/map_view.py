@@ -119,10 +119,11 @@ def geometry_note(frame: pd.DataFrame, lang: str) -> str | None:
 # -- state & callbacks ------------------------------------------------------------------------------
 
 def _write_back(p: MapParams) -> None:
-    """Make the URL state say exactly what is drawn (defaults of cls/k/pal stay out of the URL)."""
+    """Make the URL state say exactly what is drawn (cls/k/pal at their defaults stay out of the URL
+    unless the URL named them)."""
     v = state.view()
-    cls = p.method if p.method != DEFAULT_METHOD else None
-    k = p.k if (p.k != DEFAULT_K and p.method != "user") else None
+    cls = p.method if (p.method != DEFAULT_METHOD or v.cls == DEFAULT_METHOD) else None
+    k = p.k if (p.method != "user" and (p.k != DEFAULT_K or v.k == DEFAULT_K)) else None
     extra = dict(v.extra)
     extra.pop("breaks", None)
     if p.method == "user" and p.breaks:
