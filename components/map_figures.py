@@ -24,10 +24,14 @@ from domain.classify import Classification, legend_decimals
 from i18n import fmt_num, t
 
 POLAND_CENTER = {"lat": 52.07, "lon": 19.40}
+# Desktop: Poland shifted right so the legend (bottom left) sits over the Czech Republic, not Silesia.
+DESKTOP_CENTER = {"lat": 52.0, "lon": 18.35}
 TRANSPARENT = "rgba(0,0,0,0)"
 SEPARATORS = {"pl": ",\u00a0", "en": ".,"}
 LINE_WIDTH = {"gmina": 0.3, "powiat": 0.6, "wojewodztwo": 1.0}
 FONT = "Source Sans Pro, Arial, sans-serif"
+# An empty template: plotly's default one adds ~6.4 KB of JSON to every figure sent to the browser.
+BARE = go.layout.Template()
 
 
 @dataclass(frozen=True)
@@ -147,16 +151,16 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
         if o.codes:
             fig.add_trace(outline_trace(codes=o.codes, geojson=o.geojson, role=o.role, label=o.label,
                                         width=o.width))
-    legend = ({"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "xanchor": "left"} if compact else
-              {"x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"})
+    legend = ({"orientation": "v", "x": 0, "y": -0.01, "yanchor": "top", "xanchor": "left"} if compact else
+              {"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"})
     fig.update_layout(
-        map={"style": "white-bg", "center": center or POLAND_CENTER, "zoom": zoom},
+        map={"style": "white-bg", "center": center or (POLAND_CENTER if compact else DESKTOP_CENTER), "zoom": zoom},
         height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, separators=SEPARATORS.get(lang, ".,"),
         legend={**legend, "title": {"text": t("map.legend_title", lang, unit=unit_txt,
-                                              units=t(f"map.units_gen.{level}", lang))},
+                                              units=t(f"map.units_gen.{level}", lang)), "side": "top"},
                 "font": {"size": 12}, "itemclick": "toggle", "itemdoubleclick": "toggleothers"},
         hoverlabel={"bgcolor": "white", "font": {"size": 13, "family": FONT}},
-        font={"family": FONT}, uirevision=f"map-{level}", paper_bgcolor="white",
+        font={"family": FONT}, uirevision=f"map-{level}", paper_bgcolor="white", template=BARE,
         meta={"indicator": indicator.id, "year": int(year), "level": level, "classes": c.k})
     return fig
 
@@ -235,7 +239,7 @@ def histogram_figure(*, values: Sequence[float], classification: Classification,
                       xaxis=xaxis, yaxis={"title": {"text": t("map.hist_count", lang,
                                                               units=t(f"map.units_gen.{level}", lang))}},
                       separators=SEPARATORS.get(lang, ".,"), plot_bgcolor="white", font={"family": FONT},
-                      meta={"log": log})
+                      meta={"log": log}, template=BARE)
     fig.update_xaxes(showgrid=False, zeroline=False, linecolor="#808080")
     fig.update_yaxes(gridcolor="#e6e6e6")
     return fig
@@ -283,7 +287,7 @@ def locator_map(*, region: dict, unit: dict, unit_label: str = "", region_label:
                            bgcolor="rgba(255,255,255,0.8)")
     fig.update_layout(width=width, height=height, margin={"l": 4, "r": 4, "t": 24 if region_label else 4, "b": 4},
                       title={"text": region_label, "x": 0.5, "font": {"size": 13}} if region_label else None,
-                      plot_bgcolor="white", paper_bgcolor="white", showlegend=False)
+                      plot_bgcolor="white", paper_bgcolor="white", showlegend=False, template=BARE)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     return fig

@@ -279,8 +279,8 @@ def _controls(p: MapParams, available, indicators: dict[str, Indicator], lang: s
 
 
 def render(ingest: str | None, lang: str) -> None:
-    st.title(t("map.title", lang))
     if ingest is None:
+        st.title(t("map.title", lang))
         st.warning(t("start.no_data", lang), icon="📂")
         st.code("python cli.py ingest", language="bash")
         return
@@ -288,11 +288,13 @@ def render(ingest: str | None, lang: str) -> None:
     available = smap.availability(ingest)
     p = resolve(state.view(), available, indicators)
     if p is None:
+        st.title(t("map.title", lang))
         st.warning(t("map.nothing", lang), icon="📂")
         return
     _write_back(p)
-    _show_notes(p.notes, indicators, lang)
     ind = indicators[p.indicator]
+    st.title(t("map.heading", lang, name=ind.name(lang), level=t(f"map.level_plural.{p.level}", lang), year=p.year))
+    _show_notes(p.notes, indicators, lang)
     _controls(p, available, indicators, lang)
 
     frame = smap.ranking(ingest, p.indicator, p.year, p.level)
@@ -328,8 +330,6 @@ def render(ingest: str | None, lang: str) -> None:
     context_codes = units_all.loc[units_all["level"] == "wojewodztwo", "code"].tolist()
 
     phone = _is_phone()
-    st.subheader(t("map.heading", lang, name=ind.name(lang), level=t(f"map.level_plural.{p.level}", lang),
-                   year=p.year))
     if c.reduced:
         st.caption(t("map.reduced", lang, k=c.k, asked=c.k_requested))
     left, right = st.columns([3, 2], gap="medium")
@@ -337,7 +337,8 @@ def render(ingest: str | None, lang: str) -> None:
         fig = choropleth_figure(ranking=frame, classification=c, colours=colours, geojson=geo_url, indicator=ind,
                                 year=p.year, level=p.level, lang=lang, outlines=outlines,
                                 context_geojson=context_url, context_codes=context_codes,
-                                height=470 if phone else 660, zoom=4.55 if phone else 5.55, compact=phone)
+                                height=470 + 24 * (c.k + 3) if phone else 660, zoom=4.55 if phone else 5.55,
+                                compact=phone)
         key = f"map_chart_{p.level}"
         st.plotly_chart(fig, key=key, on_select=partial(_on_map_select, key, frozenset(frame["code"])),
                         selection_mode=("points",), config=PLOT_CONFIG, theme=None,
@@ -349,7 +350,7 @@ def render(ingest: str | None, lang: str) -> None:
         st.caption(source_caption(frame, ind, indicators, services.sources(ingest), level=p.level, year=p.year,
                                   lang=lang))
     with right:
-        _ranking(frame, ind, p, lang, selected)
+        _ranking(frame, ind, p, lang, selected, phone)
         sel_value = float(sel_row["value"].iloc[0]) if len(sel_row) and sel_row["value"].notna().iloc[0] else None
         st.markdown("**" + t("map.hist_title", lang) + "**")
         hist = histogram_figure(values=frame["value"].to_numpy(), classification=c, colours=colours, indicator=ind,
@@ -373,7 +374,8 @@ def selected_summary(frame: pd.DataFrame, selected: str | None, *, indicator: In
              units=t(f"map.units_gen.{level}", lang), pct=int(r["percentile"]))
 
 
-def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selected: str | None) -> None:
+def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selected: str | None,
+             phone: bool = False) -> None:
     n = int(frame["value"].notna().sum())
     by = t("rank.by_value" if ind.polarity == "neutral" else f"rank.by_{ind.polarity}", lang)
     st.markdown("**" + t("rank.title", lang, units=t(f"map.level_plural.{p.level}", lang)) + "** · " + by)
@@ -393,7 +395,8 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
         styler = styler.apply(lambda r: ["background-color: #fde2cf; font-weight: 600" if r.name == pos else ""
                                          for _ in r], axis=1)
     key = f"map_rank_{p.level}_{p.indicator}_{p.year}_{selected}_{full}"
-    st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(table) + 1), 520),
+    order = [col for col in table.columns if not (phone and col == t("rank.col_type", lang))]
+    st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(table) + 1), 520), column_order=order,
                  on_select=partial(_on_table_select, key, codes), selection_mode="single-row", key=key,
                  column_config={t("rank.col_pct", lang): st.column_config.NumberColumn(help=t("rank.pct_help", lang)),
                                 t("rank.col_rank", lang): st.column_config.NumberColumn(help=t("rank.rank_help", lang))})

@@ -247,6 +247,8 @@ def _interpolate(ramp: list[str], m: int) -> list[str]:
 
 def _side(ramp_from_centre: list[str], m: int) -> list[str]:
     """m shades of one side of a diverging scale, light (next to the centre) to dark."""
+    if m <= 0:
+        return []
     if m <= len(ramp_from_centre):
         step = len(ramp_from_centre) / m
         return [ramp_from_centre[min(len(ramp_from_centre) - 1, round((i + 1) * step) - 1)] for i in range(m)]
@@ -260,9 +262,9 @@ def class_colours(c: Classification, *, polarity: str, center: float | None = No
     Sequential (no ``center``): light -> dark with rising values; reversed for lower_better so
     darker always means better. Diverging (``center`` set, e.g. 0 for net migration): classes
     entirely below the centre take one side, classes above the other, a class containing the
-    centre the light neutral; shade depth grows with the distance from the centre in classes, the
-    same on both sides. The "better" side is the cool one (for neutral indicators: values above
-    the centre).
+    centre the light neutral; on each side shades deepen away from the centre and the outermost
+    class is the darkest (so both extremes stand out even when quantiles put most classes on one
+    side). The "better" side is the cool one (for neutral indicators: values above the centre).
     """
     k = c.k
     if center is None:
@@ -278,14 +280,11 @@ def class_colours(c: Classification, *, polarity: str, center: float | None = No
     lo, hi = np.asarray(c.lower), np.asarray(c.bins)
     below = [i for i in range(k) if hi[i] <= center and not (i == 0 and lo[i] == hi[i] == center)]
     above = [i for i in range(k) if lo[i] >= center and i not in below]
-    m = max(len(below), len(above), 1)
     low_side, high_side = (warm, cool) if polarity != "lower_better" else (cool, warm)
-    low_shades, high_shades = _side(low_side, m), _side(high_side, m)
     out = [neutral] * k
-    for d, i in enumerate(reversed(below)):  # d = 0 next to the centre
-        out[i] = low_shades[d]
-    for d, i in enumerate(above):
-        out[i] = high_shades[d]
+    for shades, idx in ((_side(low_side, len(below)), list(reversed(below))), (_side(high_side, len(above)), above)):
+        for d, i in enumerate(idx):  # d = 0 next to the centre; the outermost class is the darkest
+            out[i] = shades[d]
     return out
 
 

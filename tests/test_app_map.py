@@ -24,7 +24,7 @@ def qp(app) -> dict:
 
 
 def texts(app) -> str:
-    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [s.value for s in app.subheader]
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [s.value for s in app.title]
     parts += [i.value for i in app.info] + [w.value for w in app.warning]
     return "\n".join(str(p) for p in parts)
 
