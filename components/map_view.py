@@ -14,7 +14,7 @@ import streamlit as st
 
 import services
 from components import state
-from components.map_figures import Outline, choropleth_figure, class_labels, histogram_figure
+from components.map_figures import Outline, choropleth_figure, class_labels, histogram_figure, location_codes
 from components.map_state import LEVELS, MapParams, Note, indicator_order, resolve
 from domain import palettes
 from domain.catalogue import Indicator
@@ -191,11 +191,13 @@ def _on_pal() -> None:
     state.set_extra("pal", st.session_state.get("map_pal"))
 
 
-def _on_map_select(key: str, codes: frozenset[str]) -> None:
+def _on_map_select(key: str, codes: frozenset[str], feature_codes: tuple[str, ...]) -> None:
     ev = st.session_state.get(key) or {}
     points = (ev.get("selection") or {}).get("points") or []
     for pt in points:
-        code = pt.get("location")
+        if pt.get("location") is None:
+            continue
+        code = location_codes([pt["location"]], feature_codes)[0]
         if code in codes:
             state.update(unit=code)
             return
@@ -334,13 +336,14 @@ def render(ingest: str | None, lang: str) -> None:
         st.caption(t("map.reduced", lang, k=c.k, asked=c.k_requested))
     left, right = st.columns([3, 2], gap="medium")
     with left:
+        fcodes = smap.feature_codes(ingest, p.level)
         fig = choropleth_figure(ranking=frame, classification=c, colours=colours, geojson=geo_url, indicator=ind,
                                 year=p.year, level=p.level, lang=lang, outlines=outlines,
                                 context_geojson=context_url, context_codes=context_codes,
                                 height=470 + 24 * (c.k + 3) if phone else 660, zoom=4.55 if phone else 5.55,
-                                compact=phone)
+                                compact=phone, feature_index={code: n for n, code in enumerate(fcodes)})
         key = f"map_chart_{p.level}"
-        st.plotly_chart(fig, key=key, on_select=partial(_on_map_select, key, frozenset(frame["code"])),
+        st.plotly_chart(fig, key=key, on_select=partial(_on_map_select, key, frozenset(frame["code"]), fcodes),
                         selection_mode=("points",), config=PLOT_CONFIG, theme=None,
                         alt=t("map.alt", lang, name=ind.name(lang), year=p.year))
         st.caption(t("map.click_hint", lang))

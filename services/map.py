@@ -35,6 +35,13 @@ def geometry_codes(ingest: str, level: str) -> frozenset[str]:
     return static_geo.feature_ids(lay[0]) if lay else frozenset()
 
 
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
+def feature_codes(ingest: str, level: str) -> tuple[str, ...]:
+    """Unit code of each feature of the level's geometry file, in file order (= properties.i)."""
+    lay = layer(ingest, level)
+    return static_geo.feature_order(lay[0]) if lay else ()
+
+
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=128)
 def ranking(ingest: str, indicator: str, year: int, level: str) -> pd.DataFrame:
     """Every current unit of ``level`` with value, rank, percentile, source notes, geometry flag."""

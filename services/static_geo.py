@@ -22,11 +22,17 @@ _LEVEL = re.compile(r"^[a-z]{2,16}$")
 
 def with_properties(fc_text: str, properties: dict[str, dict]) -> str:
     """The FeatureCollection with each feature's ``properties`` replaced by ``properties[id]``
-    (features without an entry keep ``{}``); compact JSON, UTF-8 unescaped."""
+    (features without an entry keep ``{}``) plus ``i`` = the feature's position, a short key for
+    plotly's ``featureidkey`` (see feature_order); compact JSON, UTF-8 unescaped."""
     fc = json.loads(fc_text)
-    for f in fc.get("features", []):
-        f["properties"] = properties.get(str(f.get("id")), {})
+    for n, f in enumerate(fc.get("features", [])):
+        f["properties"] = {**properties.get(str(f.get("id")), {}), "i": n}
     return json.dumps(fc, separators=(",", ":"), ensure_ascii=False)
+
+
+def feature_order(fc_text: str) -> tuple[str, ...]:
+    """Feature ids in file order: position n is the feature whose ``properties.i`` is n."""
+    return tuple(re.findall(r'"type":"Feature","id":"([^"]+)"', fc_text))
 
 
 def file_name(level: str, text: str) -> str:

@@ -172,3 +172,25 @@ def test_locator_map_draws_the_unit_inside_its_region(sqlite_store):
     ux = [x for x in fig.data[1].x if x is not None]
     assert min(rx) < min(ux) and max(ux) < max(rx)
     assert fig.data[1].fillcolor == palettes.ROLE_COLOURS["unit"]
+
+
+def test_feature_index_locations_decode_to_the_same_codes_and_shrink_the_payload(sqlite_store):
+    from components.map_figures import location_codes
+    from services.static_geo import feature_order, with_properties
+
+    text = sqlite_store.layer("gmina")[0]
+    order = feature_order(text)
+    assert len(order) == 2477 and order[0] == "0201011"
+    props = json.loads(with_properties(text, {"0201011": {"pl": "Bolesławiec"}}))["features"]
+    assert props[0]["properties"] == {"pl": "Bolesławiec", "i": 0} and props[5]["properties"] == {"i": 5}
+    by_code, frame, c, colours = build(sqlite_store, "population_density", 2019, "gmina")
+    ind = sqlite_store.indicators()["population_density"]
+    by_index = choropleth_figure(ranking=frame, classification=c, colours=colours, geojson=URL, indicator=ind,
+                                 year=2019, level="gmina", lang="pl",
+                                 feature_index={code: n for n, code in enumerate(order)})
+    for a, b in zip(class_traces(by_code), class_traces(by_index)):
+        assert b.featureidkey == "properties.i"
+        assert location_codes(b.locations, order) == list(a.locations)
+    saved = len(by_code.to_json()) - len(by_index.to_json())
+    assert saved > 15_000, saved
+    assert location_codes([0, 2476, "1261011", 99999], order) == ["0201011", order[2476], "1261011", ""]
