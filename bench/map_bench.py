@@ -48,7 +48,9 @@ MAP_READY = """([indicator, year, lon, lat]) => {
   const sp = gd._fullLayout.map && gd._fullLayout.map._subplot;
   const m = sp && sp.map;
   if (!m || !m.loaded() || !m.areTilesLoaded()) return false;
-  return m.queryRenderedFeatures(m.project([lon, lat])).length > 0;
+  if (m.queryRenderedFeatures(m.project([lon, lat])).length === 0) return false;
+  window.__ready = performance.now();
+  return true;
 }"""
 
 
@@ -182,18 +184,45 @@ class Meter:
         return self.http, self.ws, len(self.http_items)
 
 
+# In-page clock: when big websocket messages (the new figure) arrive, and when the map is ready.
+WS_HOOK = """(() => {
+  window.__ws = [];
+  const Orig = window.WebSocket;
+  window.WebSocket = function(...a) {
+    const ws = new Orig(...a);
+    ws.addEventListener('message', e => {
+      const n = e.data.byteLength || e.data.size || e.data.length || 0;
+      if (n > 20000) window.__ws.push(performance.now());
+    });
+    return ws;
+  };
+  window.WebSocket.prototype = Orig.prototype;
+  Object.assign(window.WebSocket, Orig);
+})();"""
+
+
 def choose(page, label: str, text: str):
     page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
     page.keyboard.type(text)
     option = page.get_by_role("option").first
     option.wait_for()
+    page.evaluate("() => { window.__ws = []; window.__click = performance.now(); }")
     t0 = time.perf_counter()
     option.click()
     return t0
 
 
+def split(page) -> tuple[float, float]:
+    """(click -> figure message received, figure received -> map rendered) in seconds."""
+    click, ws, now = page.evaluate("() => [window.__click, window.__ws[0] || null, window.__ready]")
+    if ws is None:
+        return float("nan"), float("nan")
+    return (ws - click) / 1000, (now - ws) / 1000
+
+
 def browser_run(browser, base: str, *, ours: bool, changes: int) -> dict:
     ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    ctx.add_init_script(WS_HOOK)
     page = ctx.new_page()
     page.set_default_timeout(90_000)
     m = Meter(page)
@@ -212,22 +241,23 @@ def browser_run(browser, base: str, *, ours: bool, changes: int) -> dict:
         t = choose(page, label, text)
         page.wait_for_function(MAP_READY, arg=[ind, 0, *KRAKOW], timeout=90_000)
         visible = time.perf_counter() - t
+        parts = split(page)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
         page.wait_for_timeout(1200)
         after = m.mark()
         res["changes"].append((f"indicator -> {ind}", after[1] - before[1], after[0] - before[0], visible,
-                               [x for x in m.http_items[before[2]:after[2]]]))
+                               parts))
     # one year change (same indicator)
     ind = CHANGES[min(changes, len(CHANGES)) - 1][0]
     before = m.mark()
     t = choose(page, "Rok", "2018")
     page.wait_for_function(MAP_READY, arg=[ind, 2018, *KRAKOW], timeout=90_000)
     visible = time.perf_counter() - t
+    parts = split(page)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
     page.wait_for_timeout(1200)
     after = m.mark()
-    res["changes"].append((f"year -> 2018 ({ind})", after[1] - before[1], after[0] - before[0], visible,
-                           [x for x in m.http_items[before[2]:after[2]]]))
+    res["changes"].append((f"year -> 2018 ({ind})", after[1] - before[1], after[0] - before[0], visible, parts))
     ctx.close()
     return res
 
@@ -261,7 +291,8 @@ def main(argv=None) -> int:
         print("store is empty: run `python cli.py ingest` first", file=sys.stderr)
         return 2
     lines = [f"Map benchmark — {time.strftime('%Y-%m-%d %H:%M')} — store {s.database_url.split('///')[-1]}",
-             f"machine: {os.cpu_count()} CPU, Chromium {CHROMIUM}", ""]
+             f"machine: {os.cpu_count()} CPU, load average at start {os.getloadavg()[0]:.1f} (other jobs share the CPU: "
+             f"timings are upper bounds), Chromium {CHROMIUM} headless with software WebGL", ""]
     lines += server_side(store)
     print("\n".join(lines), flush=True)
 
@@ -291,7 +322,8 @@ def main(argv=None) -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
 
-    b = ["2. Headless Chromium, fresh browser context (empty cache), server caches warm for the first map only",
+    b = [f"   (load average after the browser runs: {os.getloadavg()[0]:.1f})",
+         "2. Headless Chromium, fresh browser context (empty cache), server caches warm for the first map only",
          f"   {'':<44} {'ours':>14} {'naive':>14} {'naive/ours':>11}",
          f"   {'first map: HTTP bytes (all, as sent)':<44} {kb(ours['first_http']):>14} {kb(naive['first_http']):>14}"
          f" {naive['first_http'] / ours['first_http']:>10.1f}x",
@@ -307,13 +339,14 @@ def main(argv=None) -> int:
              "Streamlit; the same for every page and cached by the browser)")
     b.append("")
     b.append(f"   {'change':<44} {'ws ours':>10} {'ws naive':>10} {'ratio':>7} {'http ours':>10} "
-             f"{'visible ours':>13} {'visible naive':>14}")
+             f"{'visible ours':>13} {'visible naive':>14}   ours: server+transfer / draw")
     ratios, ws_ours, vis_ours = [], [], []
-    for (name, w1, h1, v1, _), (_, w2, h2, v2, _) in zip(ours["changes"], naive["changes"]):
+    for (name, w1, h1, v1, p1), (_, w2, h2, v2, _) in zip(ours["changes"], naive["changes"]):
         ratios.append(w2 / w1)
         ws_ours.append(w1)
         vis_ours.append(v1)
-        b.append(f"   {name:<44} {kb(w1):>10} {kb(w2):>10} {w2 / w1:>6.1f}x {kb(h1):>10} {v1:>12.2f}s {v2:>13.2f}s")
+        b.append(f"   {name:<44} {kb(w1):>10} {kb(w2):>10} {w2 / w1:>6.1f}x {kb(h1):>10} {v1:>12.2f}s {v2:>13.2f}s"
+                 f"   {p1[0]:.2f}s / {p1[1]:.2f}s")
     b += ["",
           "3. Goals",
           f"   change sends <= 100 KB: max {kb(max(ws_ours + [0]))} websocket "

@@ -266,13 +266,13 @@ def histogram_figure(*, values: Sequence[float], classification: Classification,
         ticks = _nice_ticks(10 ** lo, 10 ** hi) or [10 ** lo, 10 ** hi]
         xaxis.update(tickvals=[math.log10(v) for v in ticks],
                      ticktext=[fmt_num(v, 0 if v >= 1 else 2, lang) for v in ticks])
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, bargap=0.02,
+    fig.update_layout(height=height, margin={"l": 60, "r": 10, "t": 34, "b": 56}, bargap=0.02,
                       xaxis=xaxis, yaxis={"title": {"text": t("map.hist_count", lang,
                                                               units=t(f"map.units_gen.{level}", lang))}},
                       separators=SEPARATORS.get(lang, ".,"), plot_bgcolor="white", font={"family": FONT},
                       meta={"log": log}, template=BARE)
-    fig.update_xaxes(showgrid=False, zeroline=False, linecolor="#808080")
-    fig.update_yaxes(gridcolor="#e6e6e6")
+    fig.update_xaxes(showgrid=False, zeroline=False, linecolor="#808080", automargin=True, title_standoff=8)
+    fig.update_yaxes(gridcolor="#e6e6e6", automargin=True, title_standoff=8)
     return fig
 
 

@@ -59,3 +59,14 @@ def test_window_shows_top_bottom_and_the_selected_neighbourhood():
     w = window(f, "50", top=3, around=2)
     assert list(w["code"]) == ["0", "1", "2", "48", "49", "50", "51", "52", "97", "98", "99"]
     assert list(window(f, None, top=2)["code"]) == ["0", "1", "98", "99"]
+
+
+@pytest.mark.parametrize("module", ["domain.classify", "domain.rankings", "components.map_state"])
+def test_pure_modules_import_without_streamlit(module):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = f"import sys, {module}; assert 'streamlit' not in sys.modules and 'sqlalchemy' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
