@@ -15,6 +15,7 @@ class PageDef:
 
 PAGES: tuple[PageDef, ...] = (
     PageDef("pages/start.py", "nav.start", ""),
+    PageDef("pages/mapa.py", "map.nav", "mapa"),
     PageDef("pages/profil.py", "profile.nav", "profil"),
     PageDef("pages/porownania.py", "compare.nav", "porownania"),
     PageDef("pages/obszary.py", "areas.nav", "obszary"),

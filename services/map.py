@@ -1,0 +1,103 @@
+"""Cached queries of the map explorer (keyed by ingest id; results are never mutated)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from domain.classify import Classification, classify
+from domain.rankings import ranking_frame
+from i18n import t
+from services import TTL, coverage, indicators, layer, store, units
+from services import static_geo
+from settings import get_settings
+
+LEVELS = ("gmina", "powiat", "wojewodztwo")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=4)
+def availability(ingest: str) -> dict[str, dict[str, tuple[int, ...]]]:
+    """level -> indicator -> years with at least one value at that level (ascending)."""
+    cov = coverage(ingest)
+    cov = cov.loc[(cov["count"] > 0) & cov["level"].isin(LEVELS)]
+    known = indicators(ingest)
+    out: dict[str, dict[str, tuple[int, ...]]] = {lv: {} for lv in LEVELS}
+    for (level, ind), g in cov.groupby(["level", "indicator"]):
+        if ind in known:
+            out[level][ind] = tuple(sorted(int(y) for y in g["year"]))
+    return out
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
+def geometry_codes(ingest: str, level: str) -> frozenset[str]:
+    lay = layer(ingest, level)
+    return static_geo.feature_ids(lay[0]) if lay else frozenset()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
+def feature_codes(ingest: str, level: str) -> tuple[str, ...]:
+    """Unit code of each feature of the level's geometry file, in file order (= properties.i)."""
+    lay = layer(ingest, level)
+    return static_geo.feature_order(lay[0]) if lay else ()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=128)
+def ranking(ingest: str, indicator: str, year: int, level: str) -> pd.DataFrame:
+    """Every current unit of ``level`` with value, rank, percentile, source notes, geometry flag."""
+    ind = indicators(ingest)[indicator]
+    u = units(ingest)
+    u = u.loc[u["level"] == level]
+    vals = store().level_values(indicator, int(year), level)
+    return ranking_frame(u, vals, ind.polarity, geometry_codes(ingest, level))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
+def classification(ingest: str, indicator: str, year: int, level: str, method: str, k: int,
+                   breaks: tuple[float, ...] | None) -> Classification:
+    """Classes of the ranking's values (same row order as ``ranking``)."""
+    return classify(ranking(ingest, indicator, year, level)["value"].to_numpy(), method=method, k=k,
+                    breaks=breaks)
+
+
+def _hover_label(row: dict, lang: str, powiaty: dict[str, str]) -> str:
+    level, name, code = row["level"], row["name"], row["code"]
+    if level == "wojewodztwo":
+        return t("unit.label_woj", lang, name=name, code=code)
+    if level == "powiat":
+        key = "unit.label_city_powiat" if row["city_powiat"] else "unit.label_powiat"
+        return t(key, lang, name=name, code=code)
+    kind = t("unit.city_with_powiat_rights" if row["city_powiat"] else f"gmina_type.{row['gmina_type']}", lang)
+    if row["city_powiat"]:
+        return t("unit.label_gmina_city", lang, name=name, kind=kind, code=code)
+    return t("unit.label_gmina", lang, name=name, kind=kind, powiat=powiaty.get(row["parent_code"], ""), code=code)
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False, max_entries=16)
+def _layer_file(ingest: str, level: str) -> tuple[str, str] | None:
+    lay = layer(ingest, level)
+    if not lay:
+        return None
+    u = units(ingest)
+    powiaty = dict(zip(u.loc[u["level"] == "powiat", "code"], u.loc[u["level"] == "powiat", "name"]))
+    props = {r["code"]: {"pl": _hover_label(r, "pl", powiaty), "en": _hover_label(r, "en", powiaty)}
+             for r in u.loc[u["level"] == level].to_dict("records")}
+    text = static_geo.with_properties(lay[0], props)
+    path, url = static_geo.write_layer(get_settings().static_dir, level, text)
+    return str(path), url
+
+
+def layer_url(ingest: str, level: str) -> str | None:
+    """URL of the level's geometry file (feature id = unit code, properties pl/en = hover label),
+    written on first use; rewritten if someone deleted it."""
+    res = _layer_file(ingest, level)
+    if res and not Path(res[0]).is_file():
+        _layer_file.clear()
+        res = _layer_file(ingest, level)
+    return res[1] if res else None
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def boundaries(ingest: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Simplified geometry (GeoJSON text) of single units, e.g. for a locator map."""
+    return store().boundaries(list(codes))

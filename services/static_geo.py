@@ -1,0 +1,68 @@
+"""Map geometry as static files: written once per store layer, served by Streamlit at /app/static.
+
+The browser fetches ``/app/static/geo/<level>.<sha8>.geojson`` once (Streamlit gzips it) and
+plotly keeps it in memory, so an indicator or year change sends only codes and values. The file
+name carries a hash of its content: a new ingest with other boundaries (or other names) gets a new
+URL, and a file once written never changes. Writes are atomic (temporary file + rename in the
+same directory), so a browser never reads half a file and concurrent sessions are harmless.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+URL_PREFIX = "/app/static/"
+SUBDIR = "geo"
+_LEVEL = re.compile(r"^[a-z]{2,16}$")
+
+
+def with_properties(fc_text: str, properties: dict[str, dict]) -> str:
+    """The FeatureCollection with each feature's ``properties`` replaced by ``properties[id]``
+    (features without an entry keep ``{}``) plus ``i`` = the feature's position, a short key for
+    plotly's ``featureidkey`` (see feature_order); compact JSON, UTF-8 unescaped."""
+    fc = json.loads(fc_text)
+    for n, f in enumerate(fc.get("features", [])):
+        f["properties"] = {**properties.get(str(f.get("id")), {}), "i": n}
+    return json.dumps(fc, separators=(",", ":"), ensure_ascii=False)
+
+
+def feature_order(fc_text: str) -> tuple[str, ...]:
+    """Feature ids in file order: position n is the feature whose ``properties.i`` is n."""
+    return tuple(re.findall(r'"type":"Feature","id":"([^"]+)"', fc_text))
+
+
+def file_name(level: str, text: str) -> str:
+    if not _LEVEL.match(level):
+        raise ValueError(f"bad level {level!r}")
+    sha8 = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{level}.{sha8}.geojson"
+
+
+def write_layer(static_dir: Path, level: str, text: str) -> tuple[Path, str]:
+    """Write ``text`` as ``<static_dir>/geo/<level>.<sha8>.geojson`` unless that file already
+    exists; return (path, URL under /app/static). Idempotent and atomic."""
+    name = file_name(level, text)
+    folder = Path(static_dir) / SUBDIR
+    path = folder / name
+    data = text.encode("utf-8")
+    if not (path.is_file() and path.stat().st_size == len(data)):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return path, f"{URL_PREFIX}{SUBDIR}/{name}"
+
+
+def feature_ids(fc_text: str) -> frozenset[str]:
+    """Ids of the features of a compact FeatureCollection (without parsing the coordinates)."""
+    return frozenset(re.findall(r'"type":"Feature","id":"([^"]+)"', fc_text))
