@@ -1,5 +1,9 @@
 """Map explorer: a classed choropleth of any indicator for gminy, powiaty or województwa."""
-import services
-from components import map_view, state
+from components.router import require_app
+
+require_app()
+
+import services  # noqa: E402
+from components import map_view, state  # noqa: E402
 
 map_view.render(services.ingest_id(), state.lang())
