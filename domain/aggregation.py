@@ -96,7 +96,112 @@ def _member_inputs(values: pd.DataFrame, agg: Aggregation, indicator: str,
 
 def aggregate(values: pd.DataFrame, membership: pd.DataFrame, indicators: Iterable[Indicator],
               *, years: Iterable[int] | None = None) -> pd.DataFrame:
-    """Group values for ``indicators`` by their catalogue rule; see the module docstring."""
+    """Group values for ``indicators`` by their catalogue rule; see the module docstring.
+
+    Vectorised over indicators: the member inputs of all rules are built as one long frame
+    (target, stage, member, year, a, b) and grouped once, because per-indicator pandas calls cost
+    ~40 ms each (76 indicators for one functional area). ``aggregate_reference`` is the plain
+    per-indicator version the tests compare against.
+    """
+    inds = [i for i in indicators if i.aggregation.rule != "none"]
+    if not inds or values.empty or membership.empty:
+        return _empty()
+    v = values.loc[values["value"].notna(), ["unit", "indicator", "year", "value", "source"]]
+    v = v.rename(columns={"unit": "member"})
+    v = v.loc[v["member"].isin(set(membership["member"]))]
+    parts: list[pd.DataFrame] = []
+    specs: list[dict] = []  # one per (target, stage): rule, scale, min_coverage
+    special: list[tuple[Indicator, int, Aggregation]] = []
+    by_rule: dict[str, list[tuple[str, int, Aggregation]]] = {}
+    for ind in inds:
+        agg, stage = ind.aggregation, 0
+        while agg is not None:
+            specs.append({"target": ind.id, "stage": stage, "rule": agg.rule, "scale": agg.scale})
+            if agg.rule == "odds" or (agg.rule == "ratio" and agg.denominator_year == "nearest"):
+                special.append((ind, stage, agg))
+            else:
+                by_rule.setdefault(agg.rule, []).append((ind.id, stage, agg))
+            agg, stage = agg.fallback, stage + 1
+    if "sum" in by_rule:
+        m = pd.DataFrame([(t, st_) for t, st_, _ in by_rule["sum"]], columns=["target", "stage"])
+        x = v.merge(m, left_on="indicator", right_on="target")
+        parts.append(x.assign(a=x["value"], b=1.0)[["target", "stage", "member", "year", "a", "b", "source"]])
+    if "weighted_mean" in by_rule:
+        m = pd.DataFrame([(t, st_, a.weight) for t, st_, a in by_rule["weighted_mean"]],
+                         columns=["target", "stage", "weight"])
+        x = v.merge(m, left_on="indicator", right_on="target")
+        w = v[["indicator", "member", "year", "value"]].rename(columns={"indicator": "weight", "value": "w"})
+        x = x.merge(w, on=["weight", "member", "year"])
+        parts.append(x.assign(a=x["value"] * x["w"], b=x["w"])[["target", "stage", "member", "year", "a", "b",
+                                                                "source"]])
+    if "ratio" in by_rule:
+        m = pd.DataFrame([(t, st_, a.numerator, a.denominator) for t, st_, a in by_rule["ratio"]],
+                         columns=["target", "stage", "num", "den"])
+        x = v.merge(m, left_on="indicator", right_on="num")
+        d = v[["indicator", "member", "year", "value"]].rename(columns={"indicator": "den", "value": "b"})
+        x = x.merge(d, on=["den", "member", "year"])
+        parts.append(x.rename(columns={"value": "a"})[["target", "stage", "member", "year", "a", "b", "source"]])
+    flagged = []
+    for ind, stage, agg in special:
+        x = _member_inputs(values, agg, ind.id, membership[["member"]].assign(group="_"))
+        if x.empty:
+            continue
+        x = x.assign(target=ind.id, stage=stage)
+        if "den_year" in x.columns:
+            moved = x.loc[x["den_year"].notna() & (x["den_year"] != x["year"]), ["member", "year"]]
+            flagged.append(moved.assign(target=ind.id, stage=stage))
+        parts.append(x[["target", "stage", "member", "year", "a", "b", "source"]])
+    parts = [p_ for p_ in parts if not p_.empty]
+    if not parts:
+        return _empty()
+    x = pd.concat(parts, ignore_index=True).dropna(subset=["a", "b"])
+    x = membership[["group", "member"]].merge(x, on="member")
+    if x.empty:
+        return _empty()
+    keys = ["target", "stage", "group", "year"]
+    res = x.groupby(keys, sort=False).agg(a=("a", "sum"), b=("b", "sum"), n=("member", "nunique")).reset_index()
+    spec = pd.DataFrame(specs)
+    res = res.merge(spec, on=["target", "stage"])
+    ratio_like = res["rule"].isin(["ratio", "odds"])
+    bnz = res["b"].where(res["b"] != 0)
+    res["value"] = np.where(res["rule"] == "sum", res["a"],
+                            np.where(ratio_like, res["a"] / bnz * res["scale"], res["a"] / bnz))
+    # fallback stages only where an earlier stage produced nothing for that group-year
+    res = res.sort_values(keys).drop_duplicates(["target", "group", "year"], keep="first")
+    counts = x.groupby(keys + ["source"], sort=False).size().rename("_c").reset_index()
+    src = counts.sort_values("_c", ascending=False, kind="stable").drop_duplicates(keys)
+    res = res.merge(src[keys + ["source"]], on=keys, how="left")
+    res["flag"] = ""
+    if flagged:
+        moved = membership[["group", "member"]].merge(pd.concat(flagged), on="member")
+        moved = moved[keys].drop_duplicates().assign(_moved=True)
+        res = res.merge(moved, on=keys, how="left")
+        res.loc[res["_moved"].eq(True), "flag"] = NEAREST_DENOMINATOR
+        res = res.drop(columns="_moved")
+    if years is not None:
+        res = res.loc[res["year"].isin(list(years))]
+    existing = members_existing(membership, res["year"].unique())
+    res = res.merge(existing, on=["group", "year"], how="left")
+    res["of"] = np.maximum(res["of"].fillna(res["n"]), res["n"])
+    min_cov = res["target"].map({i.id: i.min_coverage for i in inds})
+    withheld = (res["n"] / res["of"]) < min_cov - 1e-12
+    res.loc[withheld, "value"] = np.nan
+    res.loc[withheld, "flag"] = _join(res.loc[withheld, "flag"], WITHHELD)
+    partial = (~withheld) & (res["rule"] == "sum") & (res["n"] < res["of"])
+    res.loc[partial, "flag"] = _join(res.loc[partial, "flag"], PARTIAL)
+    out = pd.DataFrame({"unit": res["group"].to_numpy(), "indicator": res["target"].to_numpy(),
+                        "year": res["year"].astype("int64").to_numpy(), "value": res["value"].astype(float).to_numpy(),
+                        "source": res["source"].to_numpy(), "method": "aggregated", "rule": res["rule"].to_numpy(),
+                        "n": res["n"].astype(float).to_numpy(), "of": res["of"].astype(float).to_numpy(),
+                        "flag": res["flag"].to_numpy()})
+    order = {i.id: k for k, i in enumerate(inds)}
+    out = out.assign(_o=out["indicator"].map(order)).sort_values(["_o", "unit", "year"], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True).loc[:, list(RESULT_COLUMNS)]
+
+
+def aggregate_reference(values: pd.DataFrame, membership: pd.DataFrame, indicators: Iterable[Indicator],
+                        *, years: Iterable[int] | None = None) -> pd.DataFrame:
+    """The straightforward per-indicator version of ``aggregate`` (kept as the tests' oracle)."""
     out = []
     for ind in indicators:
         res = _aggregate_one(values, membership, ind, years)

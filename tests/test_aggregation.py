@@ -132,3 +132,21 @@ def test_derive_sum_and_ratio_only_where_missing():
             derive=Derivation(op="ratio", numerator="p1", denominator="p2", scale=100))
     d2 = derive(v, r).set_index("unit")["value"]
     assert d2["a"] == pytest.approx(50.0) and d2["b"] == pytest.approx(500 / 6)
+
+
+def test_vectorised_aggregate_equals_the_reference_on_real_data(prepared):
+    """All catalogue indicators, gminy of two województwa rolled up to their powiaty."""
+    from domain.aggregation import aggregate_reference
+    from domain.rollup import ancestor_map
+
+    units = prepared["units"]
+    vals = prepared["values"]
+    gm = units.loc[(units["level"] == "gmina") & units["code"].str[:2].isin(["12", "30"])]
+    v = vals.loc[vals["unit"].isin(set(gm["code"]))]
+    members = ancestor_map(units.loc[units["code"].isin(set(gm["code"])) | (units["level"] == "powiat")],
+                           "powiat", "gmina")
+    inds = list(prepared["catalogue"].indicators.values())
+    fast = aggregate(v, members, inds).sort_values(["indicator", "unit", "year"]).reset_index(drop=True)
+    slow = aggregate_reference(v, members, inds).sort_values(["indicator", "unit", "year"]).reset_index(drop=True)
+    assert len(fast) == len(slow) > 5000
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False, check_exact=False, rtol=1e-12)
