@@ -13,6 +13,7 @@ ingest = messages.guarded(services.ingest_id)
 
 PAGES = [
     ("pages/start.py", "nav.start", "", True),
+    ("pages/raporty.py", "nav.reports", "raporty", False),
     ("pages/o_danych.py", "nav.about_data", "o-danych", False),
 ]
 nav = st.navigation([st.Page(path, title=t(key, lang), url_path=url or None, default=default)

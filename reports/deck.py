@@ -48,6 +48,12 @@ def _text(frame, text: str, *, size: int, bold: bool = False, color: RGBColor = 
     run.font.color.rgb = color
 
 
+def title_size(text: str) -> int:
+    """Long takeaways get a smaller font so they fit in two lines above the chart."""
+    n = len(text)
+    return 28 if n <= 70 else 24 if n <= 110 else 20 if n <= 160 else 18
+
+
 def _title(slide, text: str, *, size: int = 28) -> None:
     shape = slide.shapes.title
     shape.left, shape.top, shape.width, shape.height = MARGIN, Inches(0.3), W - 2 * MARGIN, Inches(1.1)
@@ -114,6 +120,7 @@ def build_deck(model: ReportModel) -> bytes:
     sub.left, sub.top, sub.width, sub.height = MARGIN, Inches(3.95), text_w, Inches(1.6)
     _text(sub.text_frame, model.subtitle, size=20, color=MUTED)
     p = sub.text_frame.add_paragraph()
+    p.alignment = PP_ALIGN.LEFT
     run = p.add_run()
     run.text = t("report.deck_subtitle", lang, brand=brand, date=date_text)
     run.font.size, run.font.color.rgb = Pt(16), MUTED
@@ -173,9 +180,11 @@ def build_deck(model: ReportModel) -> bytes:
     # 4. one slide per chart
     for item in model.charts:
         s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
-        _title(s, item.takeaway, size=26)
+        _title(s, item.takeaway, size=title_size(item.takeaway))
         try:
-            data = png.figure_png(item.figure, width=CHART_PX[0], height=CHART_PX[1], scale=CHART_SCALE,
+            own = getattr(item.figure.layout, "height", None) or 0  # tall charts (many rows) keep their height
+            height = max(CHART_PX[1], int(own * FONT_SCALE))
+            data = png.figure_png(item.figure, width=CHART_PX[0], height=height, scale=CHART_SCALE,
                                   font_scale=FONT_SCALE)
             _picture(s, data, MARGIN, Inches(1.45), W - 2 * MARGIN, Inches(5.35))
         except png.ImageError as exc:

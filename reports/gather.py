@@ -66,6 +66,23 @@ def locator(src, codes: list[str], level: str, label: str = "") -> Locator | Non
     return Locator(regions=tuple(regions), highlight=tuple(highlight), context=tuple(context), label=label)
 
 
+def values_for(src, *, code: str | None = None, area: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
+    """(values, level) of a unit or an area (an area's values are computed from its gminy)."""
+    if area:
+        units = src.units()
+        members = [c for c in area if c in set(units["code"])]
+        return interim.area_values(src.values(units=members), members, src.indicators(), units), "gmina"
+    code = code or "PL"
+    units = src.units()
+    level = units.loc[units["code"] == code, "level"]
+    return src.unit_values(code), (level.iloc[0] if len(level) else "country")
+
+
+def chart_choices(src, *, code: str | None = None, area: tuple[str, ...] = ()) -> list[str]:
+    values, level = values_for(src, code=code, area=area)
+    return interim.available_charts(values, src.indicators(), ranked=not area and level != "country")
+
+
 def inputs(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = (), peers: str | None = None,
            charts: tuple[str, ...] | None = None, permalink: str = "", today: dt.date | None = None,
            with_map: bool = True) -> interim.Inputs:

@@ -73,7 +73,7 @@ def scaled_fonts(fig, factor: float):
     def walk(node):
         if isinstance(node, dict):
             for k, v in node.items():
-                if k in ("font", "tickfont", "title_font") and isinstance(v, dict) and v.get("size"):
+                if k in ("font", "tickfont", "title_font", "textfont", "insidetextfont", "outsidetextfont") and isinstance(v, dict) and v.get("size"):
                     v["size"] = round(v["size"] * factor)
                 walk(v)
         elif isinstance(node, list):
