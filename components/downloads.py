@@ -3,7 +3,7 @@
 One call per table or chart, e.g.
 
     from components import downloads
-    downloads.table(frame, name="profil-krakow", title=t("profile.table_title", lang), lang=lang,
+    downloads.table(frame, name="profil-krakow", title=t("report.table_title", lang, name=name), lang=lang,
                     page="profil", source_ids=("gus_vital_2024",),
                     columns=(ColumnDoc("Wartość", "…", "osoby"),))
     downloads.chart(fig, data=frame, name="trend-ludnosc", title=..., lang=lang, page="profil")

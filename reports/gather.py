@@ -105,7 +105,10 @@ def inputs(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = (
         peer_values = None
     else:
         code = code or "PL"
-        row = units.loc[units["code"] == code].iloc[0].to_dict()
+        found = units.loc[units["code"] == code]
+        if found.empty:
+            raise ValueError(f"unknown unit {code!r}")  # the app validates units before (sidebar)
+        row = found.iloc[0].to_dict()
         title, subtitle, short = unit_title(row, lang, parents)
         values = src.unit_values(code)
         codes, level = (code,), row["level"]

@@ -37,8 +37,10 @@ def short_source(source_id: str, method: str, n, of, sources: pd.DataFrame, lang
     r = s.loc[source_id]
     base = f"{publisher_short(str(r['publisher_' + lang]))} ({r['vintage']})"
     if method == "aggregated":
-        cov = t("report.coverage", lang, n=int(n), of=int(of)) if of == of and of else ""
-        return t("report.computed_source", lang, source=base, coverage=cov).strip()
+        if of == of and of:
+            return t("report.computed_source", lang, source=base,
+                     coverage=t("report.coverage", lang, n=int(n), of=int(of)))
+        return t("report.derived_source", lang, source=base)
     if method == "derived":
         return t("report.derived_source", lang, source=base)
     return base
