@@ -106,8 +106,12 @@ def render(ingest: str, lang: str) -> None:
                            help=t("report.pptx_help", lang), icon="📊", type="primary", width="stretch")
 
     st.subheader(t("report.outline_title", lang))
-    for item in model.charts:
-        st.markdown(f"- {md(item.takeaway)}")
+    for i, item in enumerate(model.charts):
+        with st.expander(md(item.takeaway)):
+            st.plotly_chart(item.figure, width="stretch", config={"displaylogo": False}, key=f"rp_fig_{i}")
+            st.caption(md(f"{item.caption} {t('report.source_label', lang)}: {item.source}"))
+            downloads.chart(item.figure, data=item.data, name=f"{stem}-{item.key}", title=item.takeaway, lang=lang,
+                            key=f"rp_chart_{i}", page=PAGE, sources=model.sources)
     if model.strengths:
         st.markdown(f"**{t('report.strengths', lang)}:** " + "; ".join(md(x) for x in model.strengths))
     if model.weaknesses:

@@ -6,6 +6,7 @@ import pytest
 def body(at) -> str:
     parts = [m.value for m in at.markdown] + [h.value for h in at.header] + [t.value for t in at.title]
     parts += [c.value for c in at.caption] + [i.value for i in at.info] + [w.value for w in at.warning]
+    parts += [e.label for e in at.expander]
     return "\n".join(str(p) for p in parts).replace("\\", "")
 
 
@@ -28,7 +29,10 @@ def test_unit_report_page_shows_outline_table_and_buttons(app):
     row = table.loc[table["Wskaźnik"] == "Ludność ogółem"].iloc[0]
     assert row["Wartość"] == 809168 and row["Rok"] == 2024 and row["Miejsce w kraju"] == 2
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Raport PDF", "Prezentacja PowerPoint", "CSV", "Excel (XLSX)"]
+    assert labels[:2] == ["Raport PDF", "Prezentacja PowerPoint"]
+    # every chart: PNG + CSV + XLSX; the key-indicator table: CSV + XLSX
+    assert labels[2:] == ["Obraz PNG", "CSV", "Excel (XLSX)"] * 4 + ["CSV", "Excel (XLSX)"]
+    assert [e.label for e in at.expander][0].replace("\\", "").startswith("Kraków: najlepszy wynik")
     assert at.multiselect[0].value == ["position", "trend:population_total", "trend:own_revenue_per_capita",
                                        "trend:turnout_sejm"]
 

@@ -34,6 +34,14 @@ def test_download_deck_and_read_the_permalink(web):
     prs = Presentation(info.value.path())
     assert prs.slides[0].shapes.title.text_frame.text == "Bolesławiec"
     assert len(prs.slides) >= 4
+    page.get_by_test_id("stExpander").first.click()
+    png_button = page.get_by_role("button", name=re.compile("PNG image"))
+    png_button.wait_for()
+    with page.expect_download(timeout=90_000) as info:
+        png_button.click()
+    from PIL import Image
+    with Image.open(info.value.path()) as im:
+        assert im.format == "PNG" and im.size == (1920, 1080)
     code = page.get_by_test_id("stCode").last.inner_text()
     assert re.search(r"^http://127\.0\.0\.1:\d+/raporty\?unit=0201022&charts=trend:population_total&lang=en$",
                      code.strip()), code
