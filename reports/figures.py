@@ -36,7 +36,7 @@ def position_chart(*, rows: pd.DataFrame, unit_name: str, axis_title: str, media
                              marker=dict(size=15, color=ROLE_COLOURS["unit"], line=dict(color="white", width=1.5)),
                              text=rows.get("value_label"), textposition=[
                                  "middle left" if p > 55 else "middle right" for p in rows["percentile"]],
-                             textfont=dict(size=11, color="#333333"),
+                             textfont=dict(size=13, color="#333333"),
                              hovertext=rows.get("hover"), hoverinfo="text"))
     fig.add_vline(x=50, line=dict(color=ROLE_COLOURS["country"], width=1.2, dash="dot"))
     fig.add_annotation(x=50, y=1.0, yref="paper", yanchor="bottom", text=median_label, showarrow=False,

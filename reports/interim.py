@@ -25,7 +25,8 @@ from reports.model import ChartItem, KeyIndicator, ReportModel, SourceRef
 
 ALWAYS_SOURCES = ("teryt_units_2026",)  # unit names and codes
 MAP_SOURCE = "prg_boundaries"
-STRENGTH_SHARE = 0.2  # top / bottom fifth of the level = strength / weakness
+STRENGTH_SHARE = 0.2
+POSITION_EACH_END = 6  # position chart: at most the 6 best and the 6 weakest indicators  # top / bottom fifth of the level = strength / weakness
 DEFAULT_TRENDS = ("population_total", "own_revenue_per_capita", "turnout_sejm", "unemployed_share_working_age")
 
 
@@ -269,7 +270,10 @@ def _position_item(inp: Inputs, keys: list[KeyIndicator]) -> ChartItem | None:
                      "hover": t("report.rank_text", lang, rank=k.national_rank, of=k.national_of)})
     if not rows:
         return None
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows).sort_values("percentile", ascending=False, kind="stable").reset_index(drop=True)
+    total = len(df)
+    if total > 2 * POSITION_EACH_END:  # a slide stays legible: the best and the weakest few
+        df = pd.concat([df.head(POSITION_EACH_END), df.tail(POSITION_EACH_END)], ignore_index=True)
     fig = figures.position_chart(rows=df, unit_name=inp.unit_name, lang=lang,
                                  axis_title=t("report.position_axis", lang, level=level_pl),
                                  median_label=t("report.position_median", lang))
@@ -284,8 +288,11 @@ def _position_item(inp: Inputs, keys: list[KeyIndicator]) -> ChartItem | None:
         "value": t("report.col_value", lang), "year": t("report.col_year", lang),
         "rank": t("report.col_rank", lang), "of": t("report.col_of", lang),
         "percentile": t("report.col_percentile", lang)})
+    caption = t("report.caption_position", lang, level=level_pl)
+    if len(df) < total:
+        caption += " " + t("report.caption_position_subset", lang, k=POSITION_EACH_END, n=total)
     return ChartItem(key="position", figure=fig, takeaway=takeaway,
-                     caption=t("report.caption_position", lang, level=level_pl),
+                     caption=caption,
                      source="; ".join(srcs), data=data,
                      notes=t("report.notes_position", lang, level=level_pl))
 
