@@ -2,24 +2,27 @@
 import streamlit as st
 
 import services
-from components import messages, sidebar, state
+from components import areas_state, data_public, messages, sidebar, state
+from components.navigation import private_urls, visible_pages
 from i18n import t
+from settings import get_settings
 
 st.set_page_config(page_title="Monitor Rozwoju Lokalnego", page_icon="📊", layout="wide")
 
 view = state.bootstrap()
 lang = view.lang
 ingest = messages.guarded(services.ingest_id)
+public = get_settings().public_mode
 
-PAGES = [
-    ("pages/start.py", "nav.start", "", True),
-    ("pages/raporty.py", "nav.reports", "raporty", False),
-    ("pages/o_danych.py", "nav.about_data", "o-danych", False),
-]
-nav = st.navigation([st.Page(path, title=t(key, lang), url_path=url or None, default=default)
-                     for path, key, url, default in PAGES])
+pages = [st.Page(p.path, title=t(p.title_key, lang), url_path=p.url or None, default=not p.url)
+         for p in visible_pages(public)]
+if public:  # private pages answer their address with a notice instead of silently showing the start page
+    pages += [st.Page(data_public.unavailable, title=t("data.nav", lang), url_path=url, visibility="hidden")
+              for url in private_urls()]
+nav = st.navigation(pages)
 if ingest is not None:
     sidebar.validate_unit(ingest)
+    messages.guarded(areas_state.validate, ingest, lang)
 sidebar.render(ingest)
 messages.show_url_problems(lang)
 try:

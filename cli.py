@@ -3,11 +3,20 @@
   python cli.py ingest                       build the store from the data mirror (atomic)
   python cli.py show --teryt CODE [--indicator ID] [--year Y]
                                              print a unit's values as CSV
+  python cli.py show --area CODE,CODE,... [--indicator ID] [--year Y]
+                                             print a functional area's (group of gminy) values
   python cli.py report                       print the last ingest's reconciliation report
   python cli.py status                       exit 0 if the store holds data
   python cli.py indicators                   list indicator ids with names and units
+  python cli.py bdl fetch VAR --level gmina|powiat|wojewodztwo --year Y [--year Y ...]
+                                             fetch a BDL API variable into the store (atomic)
+  python cli.py bdl search TEXT              find BDL subjects/variables (curated list + API)
+  python cli.py bdl subject ID               list the variables of a BDL subject (e.g. P1312)
+  python cli.py bdl quota                    requests counted against the BDL API limits
+  python cli.py own delete ID                remove a user indicator (own data or BDL API)
 
-Bad input prints one line on stderr and exits with status 2.
+Bad input prints one line on stderr and exits with status 2; a BDL API failure (offline, quota
+used up, server errors) prints what happened and exits with status 1 — nothing is changed then.
 """
 from __future__ import annotations
 
@@ -134,6 +143,8 @@ def cmd_indicators(args) -> int:
 def cmd_show(args) -> int:
     store = _store()
     _require_data(store)
+    if args.area is not None:
+        return _show_area(store, args)
     code, note = store.resolve_code(args.teryt)
     if code is None:
         raise CliError(f"unknown TERYT code {args.teryt!r}: no unit has this code"
@@ -162,6 +173,227 @@ def cmd_show(args) -> int:
     return 0
 
 
+def _show_area(store, args) -> int:
+    """`show --area`: the area's aggregated values as CSV, coverage notes on stderr."""
+    from domain import areas as A
+
+    indicators = store.indicators()
+    if args.indicator and args.indicator not in indicators:
+        raise CliError(f"unknown indicator {args.indicator!r}; list them with `python cli.py indicators`")
+    codes = [c for c in args.area.replace(";", ",").split(",") if c.strip()]
+    units = store.units(include_historical=True)
+    matched = A.resolve_definition(codes, units, store.resolve_code)
+    if not matched.problems.empty:
+        bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
+        raise CliError(f"--area: not usable as gmina codes: {bad}")
+    for r in matched.report.loc[matched.report["reason"] == "old_code"].itertuples():
+        print(f"note: {r.input} is an old code; using {r.code}", file=sys.stderr)
+    try:
+        A.check_size(matched.codes)
+        result = A.compute(matched.codes, store.values(units=list(matched.codes)), indicators, units)
+    except A.AreaError as exc:
+        raise CliError(f"--area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, got {len(matched.codes)}"
+                       + (" (use --teryt for one unit)" if exc.reason == "too_few" else "")) from None
+    df = result.values
+    if args.indicator:
+        df = df.loc[df["indicator"] == args.indicator]
+    if args.year is not None:
+        df = df.loc[df["year"] == args.year]
+    from i18n import t
+
+    name = t(f"areas.name_{A.plural_form(len(result.members))}", "pl", n=len(result.members))
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(SHOW_HEADER)
+    shown = df.loc[df["value"].notna()]
+    for _, r in shown.iterrows():
+        w.writerow([result.code, "area", name, r["indicator"], int(r["year"]), format_number(r["value"]),
+                    indicators[r["indicator"]].unit_pl, source_label(r)])
+    print(f"area of {len(result.members)} gminy: {result.code}", file=sys.stderr)
+    for line in A.coverage_lines(df, indicators):
+        print(line, file=sys.stderr)
+    if shown.empty:
+        print("no values for this area" + (f" {args.indicator}" if args.indicator else "")
+              + (f" in {args.year}" if args.year is not None else ""), file=sys.stderr)
+    return 0
+
+
+EXIT_API = 1
+
+
+def _bdl_client(args, settings=None):
+    from loaders.bdl_api import BdlClient
+    from settings import get_settings
+
+    s = settings or get_settings()
+    return BdlClient(s.bdl_api_url, client_id=s.bdl_client_id, cache_dir=s.cache_dir,
+                     lang=getattr(args, "lang", "pl"), use_cache=not getattr(args, "fresh", False))
+
+
+def _api_error(exc) -> str:
+    """One clear paragraph for a BDL API failure (English, like the rest of the CLI)."""
+    from datetime import datetime
+
+    from loaders import bdl_api as B
+
+    tail = (" Nothing was changed in the store. Pages fetched so far are cached: the same command "
+            "resumes without spending quota on them.")
+    if isinstance(exc, B.BdlOffline):
+        return f"cannot reach the BDL API ({exc}) — are you offline? Check MRL_BDL_API_URL." + tail
+    if isinstance(exc, B.BdlQuotaExceeded):
+        when = (f" Next request possible at {datetime.fromtimestamp(exc.reset_at):%H:%M:%S}."
+                if exc.reset_at else "")
+        why = f" The API says: {exc.reason}." if exc.reason else ""
+        return (f"BDL API quota used up: {exc}.{why}{when} A free key (MRL_BDL_CLIENT_ID, sent as X-ClientId) "
+                f"raises the limits." + tail)
+    if isinstance(exc, B.BdlTimeout):
+        return f"the BDL API did not answer in time: {exc}." + tail
+    if isinstance(exc, B.BdlServerError):
+        return f"the BDL API is failing: {exc}." + tail
+    if isinstance(exc, B.BdlNotFound):
+        return f"not found in BDL: {exc}. Find ids with `python cli.py bdl search TEXT`."
+    return f"BDL API error: {exc}." + tail
+
+
+def _quota_text(quota) -> str:
+    return " ".join(f"{w}: {u}/{lim}" for w, u, lim in quota)
+
+
+def cmd_bdl_fetch(args) -> int:
+    from tqdm import tqdm
+
+    from loaders.bdl_api import BdlApiError
+    from settings import get_settings
+    from store.user_data import UserDataError, import_bdl
+
+    settings = get_settings()
+    store = _store()
+    _require_data(store)
+    bar = tqdm(total=1, file=sys.stderr, unit="page", disable=args.quiet, dynamic_ncols=True,
+               desc=f"BDL {args.variable} {args.level}")
+
+    def progress(p) -> None:
+        bar.total = p.total
+        bar.n = p.done
+        bar.set_postfix_str(f"ETA {p.eta:.0f} s · cache {p.from_cache} · quota {_quota_text(p.quota)}", refresh=False)
+        bar.refresh()
+
+    client = _bdl_client(args, settings)
+    try:
+        imp = import_bdl(store, client, args.variable, args.level, args.year, rule=args.aggregation,
+                         polarity=args.polarity, category=args.category, progress=progress)
+    except BdlApiError as exc:
+        bar.close()
+        print(f"error: {_api_error(exc)}", file=sys.stderr)
+        return EXIT_API
+    except UserDataError as exc:
+        bar.close()
+        raise CliError(str(exc)) from None
+    finally:
+        client.close()
+    bar.close()
+    r = imp.result
+    print(f"stored {r.indicator}: {imp.spec['name_pl']} [{imp.spec['unit_pl']}]")
+    print(f"  fetched: {imp.fetched:,} values of {imp.matched:,} {args.level} units for "
+          f"{', '.join(map(str, sorted(set(args.year))))}; no data: {imp.no_data:,}; stored in total: {r.values:,}")
+    if imp.skipped:
+        print("  left out (not units): " + ", ".join(f"{k} {v}" for k, v in sorted(imp.skipped.items())))
+    if imp.combined:
+        print(f"  left out: {imp.combined} values given for a powiat together with its city (attribute 'p')")
+    if imp.unmatched:
+        print(f"  unit ids without a current unit: {len(imp.unmatched)}, e.g. {', '.join(imp.unmatched[:5])}")
+    if r.rule == "none":
+        print("  roll-ups: none (no aggregation rule; pass --aggregation sum|weighted_mean if one is right, "
+              "or fetch the higher level from the API)")
+    else:
+        print(f"  roll-ups ({r.rule}): {r.aggregated:,} values for higher levels, {r.withheld:,} withheld "
+              f"(coverage below the threshold)")
+    print(f"  requests: {client.network_requests} to the API, {client.cached_requests} from the cache; "
+          f"quota {_quota_text(client.quota.summary())}")
+    return 0
+
+
+def _curated() -> list[dict]:
+    from loaders.bdl_api import load_curated
+    from loaders.catalogue import CATALOGUE_DIR
+
+    return load_curated(CATALOGUE_DIR / "bdl_variables.yaml")
+
+
+def cmd_bdl_search(args) -> int:
+    from loaders import bdl_api as B
+
+    text = args.text.strip()
+    if len(text) < 2:
+        raise CliError("search text needs at least 2 characters")
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["kind", "id", "subject", "name", "level", "unit", "verified"])
+    low = text.casefold()
+    for c in _curated():
+        if low in f"{c.get('name_pl', '')} {c.get('name_en', '')} {c.get('subject', '')}".casefold():
+            w.writerow(["curated", c["id"], c.get("subject", ""), c.get("name_pl", ""), c.get("level", ""),
+                        c.get("unit", ""), "yes" if c.get("verified") else "no"])
+    client = _bdl_client(args)
+    try:
+        subjects, variables = B.search(client, text)
+    except B.BdlApiError as exc:
+        print(f"error: {_api_error(exc)}", file=sys.stderr)
+        return EXIT_API
+    finally:
+        client.close()
+    for r in subjects.itertuples():
+        w.writerow(["subject", r.id, r.parent_id, r.name, r.levels, "", ""])
+    for r in variables.itertuples():
+        w.writerow(["variable", r.id, r.subject_id, r.name, r.level, r.measure_unit, ""])
+    return 0
+
+
+def cmd_bdl_subject(args) -> int:
+    from loaders import bdl_api as B
+
+    client = _bdl_client(args)
+    try:
+        path, _ = B.subject_path(client, args.subject)
+        variables = B.subject_variables(client, args.subject)
+    except B.BdlApiError as exc:
+        print(f"error: {_api_error(exc)}", file=sys.stderr)
+        return EXIT_API
+    finally:
+        client.close()
+    print(" › ".join(path), file=sys.stderr)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["id", "name", "level", "unit"])
+    for r in variables.itertuples():
+        w.writerow([r.id, r.name, r.level, r.measure_unit])
+    return 0
+
+
+def cmd_bdl_quota(args) -> int:
+    client = _bdl_client(args)
+    key = "with key (X-ClientId)" if client.client_id else "anonymous"
+    print(f"BDL API requests counted on this machine, {key}: {_quota_text(client.quota.summary())}")
+    client.close()
+    return 0
+
+
+def cmd_own_delete(args) -> int:
+    store = _store()
+    _require_data(store)
+    if not store.delete_user_indicator(args.indicator):
+        raise CliError(f"no user indicator {args.indicator!r} (catalogue indicators cannot be deleted)")
+    print(f"deleted {args.indicator}")
+    return 0
+
+
+def _year(text: str) -> int:
+    try:
+        y = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid year: {text!r}") from None
+    if not 1995 <= y <= 2100:
+        raise argparse.ArgumentTypeError(f"year out of range (BDL starts in 1995): {y}")
+    return y
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cli.py", description="Monitor Rozwoju Lokalnego")
     sub = p.add_subparsers(dest="command", required=True)
@@ -169,7 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.set_defaults(func=cmd_ingest)
     show = sub.add_parser("show", help="print a unit's values as CSV")
-    show.add_argument("--teryt", required=True, help="TERYT code: 2, 4, 6 or 7 digits, or PL")
+    what = show.add_mutually_exclusive_group(required=True)
+    what.add_argument("--teryt", help="TERYT code: 2, 4, 6 or 7 digits, or PL")
+    what.add_argument("--area", help="a functional area: comma-separated gmina codes (6 or 7 digits)")
     show.add_argument("--indicator", help="indicator id (see `indicators`)")
     show.add_argument("--year", type=int, help="only this year")
     show.set_defaults(func=cmd_show)
@@ -179,6 +413,35 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=cmd_report)
     ind = sub.add_parser("indicators", help="list indicators")
     ind.set_defaults(func=cmd_indicators)
+    bdl = sub.add_parser("bdl", help="GUS Local Data Bank (BDL) API: fetch and search variables")
+    bsub = bdl.add_subparsers(dest="bdl_command", required=True)
+    f = bsub.add_parser("fetch", help="fetch a variable for all units of a level into the store")
+    f.add_argument("variable", type=int, help="BDL variable id (see `bdl search`)")
+    f.add_argument("--level", required=True, choices=["gmina", "powiat", "wojewodztwo"])
+    f.add_argument("--year", required=True, type=_year, action="append", help="a year (repeat for more)")
+    f.add_argument("--aggregation", choices=["sum", "weighted_mean", "none"],
+                   help="how values of several units combine (default: sum for counts/amounts, else none)")
+    f.add_argument("--polarity", choices=["higher_better", "lower_better", "neutral"])
+    f.add_argument("--category", choices=["demography", "labour", "finance", "social", "infrastructure",
+                                          "culture", "safety", "civic", "own"])
+    f.add_argument("--fresh", action="store_true", help="ignore cached API answers")
+    f.add_argument("--quiet", action="store_true", help="no progress bar")
+    f.set_defaults(func=cmd_bdl_fetch)
+    se = bsub.add_parser("search", help="search subjects and variables by text")
+    se.add_argument("text")
+    se.add_argument("--lang", choices=["pl", "en"], default="pl")
+    se.set_defaults(func=cmd_bdl_search)
+    sj = bsub.add_parser("subject", help="list the variables of a subject")
+    sj.add_argument("subject", help="subject id, e.g. P1312")
+    sj.add_argument("--lang", choices=["pl", "en"], default="pl")
+    sj.set_defaults(func=cmd_bdl_subject)
+    q = bsub.add_parser("quota", help="requests counted against the API limits")
+    q.set_defaults(func=cmd_bdl_quota)
+    own = sub.add_parser("own", help="user indicators (own data and BDL API)")
+    osub = own.add_subparsers(dest="own_command", required=True)
+    od = osub.add_parser("delete", help="delete a user indicator")
+    od.add_argument("indicator")
+    od.set_defaults(func=cmd_own_delete)
     return p
 
 
@@ -194,7 +457,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(EXIT_USAGE)
 
     parser.error = _error  # type: ignore[method-assign]
-    for sp in parser._subparsers._group_actions[0].choices.values():  # noqa: SLF001
+    def _all(p):
+        for action in p._actions:  # noqa: SLF001
+            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+                for sp in action.choices.values():
+                    yield sp
+                    yield from _all(sp)
+
+    for sp in _all(parser):
         sp.error = _error  # type: ignore[method-assign]
     args = parser.parse_args(argv)
     try:

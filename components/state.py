@@ -18,21 +18,8 @@ _PROBLEMS = "url_problems"
 _BOOT = "view_booted"
 
 
-def _leave_legacy_multipage_mode() -> None:
-    """A deep link (e.g. /raporty?unit=...) that is the first request after the server started is
-    run by Streamlit's legacy ``pages/`` auto-discovery — the page script alone, without app.py
-    (no sidebar, no navigation, no URL sync) — until some run calls st.navigation. Switch that mode
-    off for the process and rerun, so app.py routes the same URL (query parameters are kept)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def bootstrap() -> ViewState:
     """Parse the URL on the session's first run; return the current view state."""
-    _leave_legacy_multipage_mode()
     if not st.session_state.get(_BOOT):
         parsed: Parsed = parse_query(st.query_params.to_dict())
         st.session_state[_VIEW] = parsed.state

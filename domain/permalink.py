@@ -18,6 +18,8 @@ PEER_METHODS = ("typology", "knn", "custom")
 
 MAX_PARAM_LEN = 2000
 MAX_AREA_MEMBERS = 500
+# an area of MAX_AREA_MEMBERS gminy: 500 × "WWPPGGT," (województwo mazowieckie alone has 314 gminy)
+MAX_LEN = {"area": MAX_AREA_MEMBERS * 8}
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
 
 
@@ -66,7 +68,7 @@ def parse_query(params: dict) -> Parsed:
     for key, raw in params.items():
         value = _first(raw).strip()
         shown = value[:60]
-        if len(value) > MAX_PARAM_LEN:
+        if len(value) > MAX_LEN.get(key, MAX_PARAM_LEN):
             problems.append(Problem(key[:40], shown, "too_long"))
             continue
         if key in EXTRA_KEYS:

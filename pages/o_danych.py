@@ -1,6 +1,10 @@
 """About the data: every source with publisher, licence, vintage, and what the app computes."""
 import streamlit as st
 
+from components.router import require_app
+
+require_app()
+
 import services
 from components import downloads, provenance, share, state
 from i18n import t

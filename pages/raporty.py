@@ -1,6 +1,10 @@
 """Reports: a PDF report, a seminar slide deck and data downloads for a unit or an area."""
 import streamlit as st
 
+from components.router import require_app
+
+require_app()
+
 import services
 from components import report_panel, share, state
 from i18n import t

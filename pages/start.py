@@ -1,6 +1,10 @@
 """Start page: the selected unit's indicators with year, unit of measure and source."""
 import streamlit as st
 
+from components.router import require_app
+
+require_app()
+
 import services
 from components import downloads, overview, share, state
 from components.labels import unit_label, unit_type_label

@@ -271,6 +271,141 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(delete(S.saved_area).where(S.saved_area.c.id == area_id))
 
+    # -- user-owned indicators (BDL API and own data) ---------------------------------------------
+    def unit_aliases(self) -> pd.DataFrame:
+        a = S.unit_alias.c
+        return self._read(select(a.alias, a.code, a.kind).order_by(a.alias))
+
+    def user_indicators(self) -> pd.DataFrame:
+        """Indicators that are not from the catalogue, with their source and value counts."""
+        i, v, s = S.indicator.c, S.value.c, S.source.c
+        counts = (select(v.indicator_sk, func.count(v.value).label("values"),
+                         func.min(v.year).label("year_min"), func.max(v.year).label("year_max"),
+                         func.max(v.source_sk).label("source_sk"))
+                  .where(v.method == S.METHOD_SOURCE).group_by(v.indicator_sk).subquery())
+        stmt = (select(i.id, i.origin, i.category, i.spec, counts.c["values"], counts.c.year_min, counts.c.year_max,
+                       s.id.label("source"), s.kind, s.title_pl, s.title_en, s.origin.label("source_origin"),
+                       s.vintage, s.retrieved)
+                .select_from(S.indicator.outerjoin(counts, counts.c.indicator_sk == i.sk)
+                             .outerjoin(S.source, s.sk == counts.c.source_sk))
+                .where(i.origin != "catalogue").order_by(i.id))
+        return self._read(stmt)
+
+    def source_values(self, indicator_id: str) -> pd.DataFrame:
+        """Values a source gave for one indicator (not roll-ups): unit, indicator, year, value, source, flag."""
+        df = self.values(indicators=[indicator_id])
+        if df.empty:
+            return df
+        return df.loc[df["method"] == "source"].reset_index(drop=True)
+
+    def user_data_dump(self) -> dict[str, pd.DataFrame]:
+        """Everything user-owned, keyed by codes (not surrogate keys), to carry into a new store:
+        saved areas, user indicators (spec), their sources, and their source values."""
+        i, s, v, u = S.indicator.c, S.source.c, S.value.c, S.unit.c
+        out = {"saved_area": self._read(select(S.saved_area).order_by(S.saved_area.c.id))}
+        out["indicator"] = self._read(select(i.id, i.origin, i.category, i.spec).where(i.origin != "catalogue")
+                                      .order_by(i.sk))
+        out["source"] = self._read(select(S.source).where(s.kind != "mirror").order_by(s.sk))
+        stmt = (select(i.id.label("indicator"), u.code.label("unit"), v.year, v.value, s.id.label("source"), v.flag)
+                .select_from(S.value.join(S.indicator, i.sk == v.indicator_sk).join(S.unit, u.sk == v.unit_sk)
+                             .join(S.source, s.sk == v.source_sk))
+                .where(and_(i.origin != "catalogue", v.method == S.METHOD_SOURCE)))
+        out["value"] = self._read(stmt)
+        return out
+
+    def insert_saved_areas(self, rows: pd.DataFrame) -> int:
+        if rows.empty:
+            return 0
+        with self.engine.begin() as conn:
+            conn.execute(insert(S.saved_area), rows.to_dict("records"))
+        return len(rows)
+
+    def add_report_rows(self, rows: pd.DataFrame) -> None:
+        if not rows.empty:
+            self.bulk_insert(S.ingest_report, rows)
+
+    def write_user_indicator(self, *, spec: dict, origin: str, source: dict, values: pd.DataFrame,
+                             bump_version: bool = True) -> dict[str, int]:
+        """Create or replace one user indicator in ONE transaction: its source row, its spec, all its
+        values (``values``: unit, year, value, method, n, of, flag — unit as a code). Existing values of
+        the indicator are deleted first, so a replacement is atomic. With ``bump_version`` the store's
+        ``ingest_id`` (the version every app cache is keyed by) changes in the same transaction.
+        Returns counts (values written, units not in the store)."""
+        if origin == "catalogue":
+            raise StoreError("refusing to write a catalogue indicator")
+        ind_id = spec["id"]
+        i, s, m = S.indicator.c, S.source.c, S.meta.c
+        with self.engine.begin() as conn:
+            cur = conn.execute(select(i.sk, i.origin).where(i.id == ind_id)).first()
+            if cur is not None and cur.origin == "catalogue":
+                raise StoreError(f"indicator id {ind_id!r} belongs to the catalogue")
+            src = conn.execute(select(s.sk, s.kind).where(s.id == source["id"])).first()
+            if src is not None and src.kind == "mirror":
+                raise StoreError(f"source id {source['id']!r} belongs to the catalogue")
+            if src is None:
+                src_sk = (conn.execute(select(func.max(s.sk))).scalar() or 0) + 1
+                conn.execute(insert(S.source).values(sk=src_sk, **source))
+            else:
+                src_sk = src.sk
+                conn.execute(update(S.source).where(s.sk == src_sk).values(**source))
+            row = {"origin": origin, "spec": json.dumps(spec, ensure_ascii=False), "category": spec["category"]}
+            if cur is None:
+                ind_sk = (conn.execute(select(func.max(i.sk))).scalar() or 0) + 1
+                conn.execute(insert(S.indicator).values(sk=ind_sk, id=ind_id, **row))
+            else:
+                ind_sk = cur.sk
+                conn.execute(update(S.indicator).where(i.sk == ind_sk).values(**row))
+                conn.execute(delete(S.value).where(S.value.c.indicator_sk == ind_sk))
+            codes = sorted(set(values["unit"])) if not values.empty else []
+            sk_of: dict[str, int] = {}
+            for k in range(0, len(codes), 900):
+                chunk = codes[k:k + 900]
+                sk_of.update({r.code: r.sk for r in conn.execute(
+                    select(S.unit.c.code, S.unit.c.sk).where(S.unit.c.code.in_(chunk)))})
+            known = values.loc[values["unit"].isin(sk_of)] if not values.empty else values
+            if not known.empty:
+                k = known.reset_index(drop=True)
+                v = pd.DataFrame({
+                    "indicator_sk": ind_sk, "year": k["year"].astype("int64"),
+                    "unit_sk": k["unit"].map(sk_of).astype("int64"),
+                    "value": k["value"].astype("float64"), "source_sk": src_sk,
+                    "method": k["method"].map(S.METHOD_CODES).astype("int64"),
+                    "n": k["n"].astype("float64").round().astype("Int64"),
+                    "of": k["of"].astype("float64").round().astype("Int64"),
+                    "flag": k["flag"].fillna("").replace("", None),
+                })
+                self.bulk_insert(S.value, v, conn)
+            if bump_version:
+                self._bump_version(conn)
+        return {"values": len(known), "unknown_units": len(values) - len(known)}
+
+    def delete_user_indicator(self, indicator_id: str) -> bool:
+        """Remove a user indicator, its values and its source (if nothing else uses it)."""
+        i, v = S.indicator.c, S.value.c
+        with self.engine.begin() as conn:
+            cur = conn.execute(select(i.sk, i.origin).where(i.id == indicator_id)).first()
+            if cur is None or cur.origin == "catalogue":
+                return False
+            srcs = [r[0] for r in conn.execute(select(v.source_sk).where(v.indicator_sk == cur.sk).distinct())]
+            conn.execute(delete(S.value).where(v.indicator_sk == cur.sk))
+            conn.execute(delete(S.indicator).where(i.sk == cur.sk))
+            for sk in srcs:
+                used = conn.execute(select(v.source_sk).where(v.source_sk == sk).limit(1)).first()
+                if used is None:
+                    conn.execute(delete(S.source).where(and_(S.source.c.sk == sk, S.source.c.kind != "mirror")))
+            self._bump_version(conn)
+        return True
+
+    def _bump_version(self, conn) -> None:
+        """New ``ingest_id`` (the cache key of every app query) and the time of the user change."""
+        import uuid
+
+        m = S.meta.c
+        for key, val in (("ingest_id", uuid.uuid4().hex), ("user_data_changed_at", _now())):
+            done = conn.execute(update(S.meta).where(m.key == key).values(value=val)).rowcount
+            if not done:
+                conn.execute(insert(S.meta).values(key=key, value=val))
+
     # -- bulk writes (ingest) -------------------------------------------------------------------
     def bulk_insert(self, table, frame: pd.DataFrame, conn=None) -> int:
         """Insert a DataFrame whose columns are a subset of ``table``'s (COPY on PostgreSQL)."""

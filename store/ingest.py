@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from domain.catalogue import Catalogue, Dataset
 from domain.rollup import rollup
@@ -348,20 +348,13 @@ def write_store(store: Store, *, catalogue: Catalogue, units: pd.DataFrame, valu
         store.bulk_insert(S.meta, pd.DataFrame({"key": list(meta), "value": list(meta.values())}), conn)
 
 
-def _copy_user_rows(old: Store, new: Store) -> int:
-    """Carry user-owned rows (saved areas) from the live store into the new one."""
-    if not old.has_data():
-        return 0
-    n = 0
-    for name in S.USER_TABLES:
-        table = S.metadata.tables[name]
-        with old.engine.connect() as conn:
-            rows = conn.execute(select(table)).mappings().all()
-        if rows:
-            with new.engine.begin() as conn:
-                conn.execute(table.insert(), [dict(r) for r in rows])
-            n += len(rows)
-    return n
+def _copy_user_rows(old: Store, new: Store) -> dict[str, int]:
+    """Carry user-owned rows from the live store into the new one: saved areas, and indicators whose
+    origin is not the catalogue (own data, BDL API) with their sources and source values — matched
+    by unit code, not surrogate key, and rolled up again in the new store (store.user_data)."""
+    from store.user_data import carry_over
+
+    return carry_over(old, new)
 
 
 def swap_in(settings: Settings, build: Store) -> None:

@@ -123,5 +123,6 @@ saved_area = Table(
     Column("updated_at", String(32), nullable=False),
 )
 
-# Tables whose rows belong to users, not to the mirror: carried over when the store is rebuilt.
+# Tables whose rows belong to users, not to the mirror: carried over when the store is rebuilt
+# (store.user_data.carry_over; user indicators = indicator rows with origin != "catalogue").
 USER_TABLES = ("saved_area",)

@@ -61,3 +61,9 @@ def test_no_mirror_file_is_committed():
 def test_domain_modules_import_without_streamlit(module):
     code = f"import sys, {module}; assert 'streamlit' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_every_page_guards_deep_links_on_a_fresh_server(page):
+    src = page.read_text(encoding="utf-8")
+    assert "require_app()" in src.split("\nimport services", 1)[0], "call components.router.require_app() first"

@@ -1,0 +1,32 @@
+"""Data management: fetch BDL API variables, upload own indicators, list/delete them.
+Not registered in public mode (app.py); the guard below is a second line of defence."""
+import streamlit as st
+
+from components import data_public
+from components.router import require_app
+from services import data as D
+
+if D.public_mode():
+    data_public.unavailable()
+    st.stop()
+require_app()
+
+import services
+from components import data_bdl, data_manage, data_upload, state
+from i18n import t
+
+lang = state.lang()
+st.title(t("data.title", lang))
+st.caption(t("data.intro", lang))
+ingest = services.ingest_id()
+if ingest is None:
+    st.warning(t("start.no_data", lang), icon="📂")
+    st.stop()
+tab_bdl, tab_upload, tab_manage = st.tabs([t("data.tab.bdl", lang), t("data.tab.upload", lang),
+                                           t("data.tab.manage", lang)])
+with tab_bdl:
+    data_bdl.render(lang)
+with tab_upload:
+    data_upload.render(lang, ingest)
+with tab_manage:  # read the id again: a fetch or upload above may have just changed it
+    data_manage.render(lang, services.ingest_id() or ingest)
