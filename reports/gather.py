@@ -12,6 +12,7 @@ import json
 
 import pandas as pd
 
+from domain import areas as A
 from i18n import t
 from reports import interim
 from reports.locator import Locator, context_features
@@ -66,12 +67,22 @@ def locator(src, codes: list[str], level: str, label: str = "") -> Locator | Non
     return Locator(regions=tuple(regions), highlight=tuple(highlight), context=tuple(context), label=label)
 
 
+def area_values(src, members: tuple[str, ...]) -> pd.DataFrame:
+    """A functional area's values by domain.areas (the same numbers as the Obszary page): through
+    the source's cached ``area_values`` when it has one (the app), else computed here (Store)."""
+    if hasattr(src, "area_values"):
+        return src.area_values(tuple(members))
+    codes = A.canonical_codes(members)
+    result = A.compute(codes, src.values(units=list(codes)), src.indicators(), src.units(include_historical=True))
+    return result.unit_values()
+
+
 def values_for(src, *, code: str | None = None, area: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
     """(values, level) of a unit or an area (an area's values are computed from its gminy)."""
     if area:
         units = src.units()
-        members = [c for c in area if c in set(units["code"])]
-        return interim.area_values(src.values(units=members), members, src.indicators(), units), "gmina"
+        members = tuple(c for c in area if c in set(units["code"]))
+        return area_values(src, members), "gmina"
     code = code or "PL"
     units = src.units()
     level = units.loc[units["code"] == code, "level"]
@@ -94,8 +105,7 @@ def inputs(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = (
     names = dict(zip(units["code"], units["name"]))
     if area:
         members = [c for c in area if c in names]
-        member_values = src.values(units=members)
-        values = interim.area_values(member_values, members, indicators, units)
+        values = area_values(src, tuple(members))
         shown = ", ".join(names[c] for c in members[:6]) + ("…" if len(members) > 6 else "")
         title = t("report.area_title", lang, n=len(members))
         subtitle = t("report.area_subtitle", lang, names=shown)

@@ -5,7 +5,6 @@ Placeholders, each to be replaced when its branch lands (the ReportModel contrac
   * peer group                  -> domain/peers.py (profile branch); here: same level and type
   * strengths / weaknesses text -> domain/narrative.py (profile branch); here: top/bottom fifth
   * charts                      -> components/charts.py (profile branch); here: reports.figures
-  * area values                 -> domain/areas.py (areas branch); here: domain.aggregation
 Everything else (key-indicator table, sources, takeaways, notes) is the report's own.
 """
 from __future__ import annotations
@@ -13,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from domain.aggregation import aggregate, derive
 from domain.catalogue import Indicator
 from domain.profile import latest_by_indicator
 from i18n import fmt_num, t
@@ -131,25 +128,6 @@ def rank_of(values: pd.Series, code: str, polarity: str) -> tuple[int | None, in
 def percentile_good(rank: int, of: int) -> float:
     """0 = worst, 100 = best."""
     return 100.0 if of <= 1 else 100.0 * (of - rank) / (of - 1)
-
-
-# -- area values (placeholder for domain/areas.py) ----------------------------------------------
-def area_values(member_values: pd.DataFrame, members: list[str], indicators: dict[str, Indicator],
-                units: pd.DataFrame, code: str = "AREA") -> pd.DataFrame:
-    """An area's values by the catalogue rules (the roll-up mechanism), then derivations."""
-    u = units.set_index("code")
-    membership = pd.DataFrame({"group": code, "member": members,
-                               "valid_from": [u["valid_from"].get(m, np.nan) for m in members],
-                               "valid_to": [u["valid_to"].get(m, np.nan) for m in members]})
-    out = aggregate(member_values, membership, indicators.values())
-    out = out.loc[out["value"].notna()]
-    for ind in indicators.values():
-        if ind.derive is not None:
-            pool = pd.concat([member_values, out], ignore_index=True)
-            d = derive(pool, ind, units=[code])
-            if not d.empty:
-                out = pd.concat([out, d.loc[d["value"].notna()]], ignore_index=True)
-    return out.rename(columns={"rule": "_rule"}).drop(columns="_rule", errors="ignore")
 
 
 # -- the model -----------------------------------------------------------------------------------

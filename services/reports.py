@@ -12,6 +12,7 @@ import streamlit as st
 
 import services
 from reports import deck, gather, pdf
+from services import areas as areas_svc
 from reports.model import ReportModel
 
 TTL = 3600
@@ -34,8 +35,13 @@ class CachedSource:
     def __init__(self, ingest: str):
         self.ingest = ingest
 
-    def units(self):
+    def units(self, include_historical: bool = False):
+        if include_historical:
+            return areas_svc.all_units(self.ingest)
         return services.units(self.ingest)
+
+    def area_values(self, codes: tuple[str, ...]):
+        return areas_svc.area_values(self.ingest, tuple(codes))
 
     def indicators(self):
         return services.indicators(self.ingest)

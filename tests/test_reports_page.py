@@ -69,7 +69,7 @@ def test_area_report_from_the_url(app):
     text = body(at)
     assert "Raport dla obszaru funkcjonalnego z adresu strony (3 gmin)" in text
     assert "Obszar funkcjonalny: 3 gmin" in text
-    assert "0299999" in text  # the unknown code is named in a warning
+    assert "0299999" not in text.split("Gminy:")[1].split("\n")[0]  # the code that is no gmina is dropped
     assert "Miejsce w kraju" not in at.dataframe[0].value.columns or at.dataframe[0].value["Miejsce w kraju"].isna().all()
     at.button(key="rp_use_unit").click().run()
     assert not at.exception
