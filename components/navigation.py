@@ -15,6 +15,8 @@ class PageDef:
 
 PAGES: tuple[PageDef, ...] = (
     PageDef("pages/start.py", "nav.start", ""),
+    PageDef("pages/profil.py", "profile.nav", "profil"),
+    PageDef("pages/porownania.py", "compare.nav", "porownania"),
     PageDef("pages/obszary.py", "areas.nav", "obszary"),
     PageDef("pages/raporty.py", "nav.reports", "raporty"),
     PageDef("pages/dane.py", "data.nav", "dane", private=True),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 
+from domain.peers import format_knn, parse_knn
 from domain.teryt import TerytError, parse_code
 
 LANGS = ("pl", "en")
@@ -145,19 +146,39 @@ def parse_area(value: str) -> tuple[str, ...]:
 
 
 def parse_peers(value: str) -> str:
+    """Validate and canonicalise a peer-group definition (see domain.peers for the methods).
+
+    ``typology`` | ``typology:woj`` | ``knn`` / ``knn:k=10;w=population_total*2,...`` (written back
+    canonically as ``knn:k=<k>[;w=...]``) | ``custom:code,code`` (unit codes of any level, sorted,
+    unique; an empty list is allowed — the page then asks for units).
+    """
     method, _, arg = value.partition(":")
     if method not in PEER_METHODS:
         raise ValueError(value)
     if method == "custom":
-        codes = parse_area(arg) if arg else ()
+        codes = parse_peer_codes(arg) if arg else ()
         return "custom:" + ",".join(codes)
-    if method == "knn" and arg:
-        # knn:k=10;w=population_total*2,... (validated by the peers page)
-        if not re.fullmatch(r"[a-z0-9_=;,.*:]{1,500}", arg):
+    if method == "knn":
+        if len(arg) > 500:
             raise ValueError(value)
+        return "knn:" + format_knn(parse_knn(arg))
     if method == "typology" and arg and arg not in ("woj",):
         raise ValueError(value)
     return value
+
+
+def parse_peer_codes(value: str) -> tuple[str, ...]:
+    """A user's peer list: comma-separated unit codes (gminy 6/7 digits, powiaty, województwa)."""
+    parts = [x for x in re.split(r"[,\s;]+", value) if x]
+    if not parts or len(parts) > MAX_AREA_MEMBERS:
+        raise ValueError(value)
+    codes = set()
+    for x in parts:
+        p = parse_code(x)
+        if p.kind not in ("gmina6", "gmina7", "powiat", "wojewodztwo"):
+            raise ValueError(x)
+        codes.add(p.code)
+    return tuple(sorted(codes))
 
 
 def to_query(st: ViewState) -> dict[str, str]:

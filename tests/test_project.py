@@ -57,7 +57,7 @@ def test_no_mirror_file_is_committed():
 
 
 @pytest.mark.parametrize("module", ["domain.teryt", "domain.aggregation", "domain.rollup", "domain.permalink",
-                                    "domain.catalogue", "domain.profile"])
+                                    "domain.catalogue", "domain.profile", "domain.peers", "domain.narrative"])
 def test_domain_modules_import_without_streamlit(module):
     code = f"import sys, {module}; assert 'streamlit' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

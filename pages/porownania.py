@@ -1,0 +1,30 @@
+"""Comparisons of the selected unit with its peer group: time series, ranking, distribution,
+scatter of two indicators, level × change and the economic age structure."""
+import streamlit as st
+
+from components.router import require_app
+
+require_app()
+
+import services
+from components import profile_compare, profile_context, profile_peers, state
+from i18n import t
+
+lang = state.lang()
+ingest = services.ingest_id()
+st.title(t("compare.title", lang))
+if ingest is None:
+    st.warning(t("start.no_data", lang), icon="📂")
+    st.stop()
+
+view = state.view()
+ctx = profile_context.build(ingest, view.unit, view.peers, lang)
+st.header(ctx.label)
+if not view.unit:
+    st.info(t("profile.pick_hint", lang), icon="🔎")
+if ctx.group.method != "none":
+    with st.expander(t("compare.peer_settings", lang)):
+        profile_peers.render_picker(ctx)
+        profile_peers.render_members(ctx)
+    profile_peers.render_definition(ctx)
+profile_compare.render(ctx)
