@@ -39,7 +39,7 @@ class ViewState:
 
 
 KNOWN = {f.name for f in fields(ViewState)} - {"extra"}
-EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page")
+EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from components.router import require_app
 require_app()
 
 import services
-from components import provenance, state
+from components import downloads, provenance, share, state
 from i18n import t
 
 lang = state.lang()
@@ -26,9 +26,11 @@ st.header(t("about.sources_title", lang))
 provenance.render_sources(services.sources(ingest), lang)
 
 st.header(t("about.indicators_title", lang))
-st.dataframe(provenance.indicator_table(services.indicators(ingest), services.indicator_sources(ingest),
-                                        services.sources(ingest), lang),
-             hide_index=True, width="stretch")
+table = provenance.indicator_table(services.indicators(ingest), services.indicator_sources(ingest),
+                                   services.sources(ingest), lang)
+st.dataframe(table, hide_index=True, width="stretch")
+downloads.table(table, name=t("download.catalogue_name", lang), title=t("about.indicators_title", lang), lang=lang,
+                key="dl_catalogue", page="o-danych", source_ids=tuple(services.sources(ingest)["id"]))
 
 st.header(t("about.excluded_title", lang))
 provenance.render_excluded(meta, lang)
@@ -36,3 +38,5 @@ provenance.render_excluded(meta, lang)
 with st.expander(t("about.report_title", lang)):
     st.markdown(t("about.report_intro", lang))
     st.dataframe(services.report(ingest), hide_index=True, width="stretch")
+
+share.link_box("o-danych")

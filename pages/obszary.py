@@ -7,6 +7,7 @@ from components.router import require_app
 require_app()
 
 import services
+from components import share
 from components import areas_state, areas_view, overview, state
 from i18n import t
 from services import areas as svc
@@ -49,3 +50,5 @@ areas_view.render_indicators(ingest, lang, result, indicators, services.sources(
 areas_view.render_download(result, indicators, lang)
 st.subheader(t("areas.breakdown_title", lang))
 areas_view.render_breakdown(ingest, lang, result, indicators)
+
+share.link_box("obszary")

@@ -7,6 +7,7 @@ from components.router import require_app
 require_app()
 
 import services
+from components import share
 from components import profile_compare, profile_context, profile_peers, state
 from i18n import t
 
@@ -28,3 +29,5 @@ if ctx.group.method != "none":
         profile_peers.render_members(ctx)
     profile_peers.render_definition(ctx)
 profile_compare.render(ctx)
+
+share.link_box("porownania")

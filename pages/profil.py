@@ -7,6 +7,7 @@ from components.router import require_app
 require_app()
 
 import services
+from components import share
 from components import profile_cards, profile_context, profile_peers, profile_summary, state
 from components.labels import unit_type_label
 from domain.narrative import summarise
@@ -40,3 +41,5 @@ if ctx.group.method != "none":
 st.divider()
 st.subheader(t("profile.cards_title", lang))
 profile_cards.render(cards, ctx)
+
+share.link_box("profil")

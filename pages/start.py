@@ -6,7 +6,7 @@ from components.router import require_app
 require_app()
 
 import services
-from components import overview, state
+from components import downloads, overview, share, state
 from components.labels import unit_label, unit_type_label
 from i18n import t
 
@@ -29,4 +29,10 @@ if not state.view().unit:
     st.info(t("start.pick_hint", lang), icon="🔎")
 if row.get("note"):
     st.caption(row["note"])
-overview.render(services.unit_values(ingest, code), services.indicators(ingest), services.sources(ingest), lang)
+values = services.unit_values(ingest, code)
+overview.render(values, services.indicators(ingest), services.sources(ingest), lang)
+frame, columns, source_ids = downloads.unit_values_frame(values, services.indicators(ingest), lang, code=code,
+                                                         name=row["name"])
+downloads.table(frame, name=f"{row['name']}-{code}", title=unit_label(row, lang), lang=lang, key="dl_start",
+                columns=columns, source_ids=source_ids)
+share.link_box("")

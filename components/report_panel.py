@@ -1,0 +1,125 @@
+"""The reports page's body: subject (unit or area), chart choice, outline, download buttons.
+
+The view is fully in the URL: unit or area, peers, lang, and the chosen charts (``charts`` extra,
+comma-separated chart keys such as ``position,trend:population_total``). Files are generated on
+click (deferred download) from a cached report model, so choosing charts costs nothing until a
+file is wanted and a second click on the same report is instant.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import services
+from components import downloads, share, state
+from i18n import t
+from reports import interim
+from reports.model import file_stem
+from reports.tables import key_indicator_frame
+from services import reports as rs
+
+PAGE = "raporty"
+PDF_MIME = "application/pdf"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def md(text: str) -> str:
+    """Escape Markdown so unit names and user text show literally."""
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~$" else c for c in str(text))
+
+
+def _on_charts_change() -> None:
+    chosen = st.session_state.get("rp_charts") or []
+    state.set_extra("charts", ",".join(chosen) if chosen else "none")
+
+
+def chosen_charts(available: list[str], lang: str) -> tuple[str, ...]:
+    """The URL's chart choice (validated), else the defaults."""
+    raw = state.get_extra("charts")
+    if raw is None:
+        return tuple(interim.default_charts(available))
+    if raw == "none":
+        return ()
+    keys = [k for k in raw.split(",") if k]
+    unknown = [k for k in keys if k not in available]
+    if unknown:
+        st.info(t("report.charts_unknown", lang, keys=", ".join(unknown)[:200]), icon="ℹ️")
+    return tuple(k for k in keys if k in available)
+
+
+def subject(ingest: str, lang: str) -> tuple[str | None, tuple[str, ...]]:
+    """(unit code, area gminy) of the report; exactly one is set."""
+    view = state.view()
+    if view.area:
+        units = services.units(ingest)
+        gminy = set(units.loc[units["level"] == "gmina", "code"])
+        known = tuple(c for c in view.area if c in gminy)
+        unknown = [c for c in view.area if c not in gminy]
+        if unknown:
+            st.warning(t("report.area_unknown_codes", lang, codes=", ".join(unknown[:20])), icon="⚠️")
+        if known:
+            st.info(t("report.subject_area", lang, n=len(known)), icon="🗺️")
+            if st.button(t("report.use_unit_instead", lang), key="rp_use_unit"):
+                state.update(area=())
+                st.rerun()
+            return None, known
+    if not view.unit:
+        st.info(t("report.pick_unit_hint", lang), icon="🔎")
+    return view.unit or "PL", ()
+
+
+def render(ingest: str, lang: str) -> None:
+    code, area = subject(ingest, lang)
+    available = rs.available_charts(ingest, code, area)
+    charts = chosen_charts(available, lang)
+    indicators = services.indicators(ingest)
+    st.session_state["rp_charts"] = list(charts)
+    st.multiselect(t("report.charts_label", lang), available, key="rp_charts",
+                   format_func=lambda k: interim.chart_label(k, indicators, lang), help=t("report.charts_help", lang),
+                   on_change=_on_charts_change)
+    st.caption(t("report.language_note", lang))
+
+    permalink = share.permalink(PAGE)
+    today = dt.date.today()
+    args = (ingest, lang, code, area, state.view().peers, charts, permalink, today)
+    with st.spinner(t("report.generating", lang)):
+        model = rs.model(*args)
+
+    st.header(md(model.title))
+    st.markdown(md(model.subtitle))
+    if model.peer_definition:
+        st.markdown(f"**{t('report.peers_title', lang)}:** {md(model.peer_definition)}")
+    if not model.key_indicators:
+        st.warning(t("report.no_values", lang), icon="⚠️")
+
+    st.subheader(t("report.download_title", lang))
+    stem = file_stem(model.short_name, prefix="raport" if lang == "pl" else "report")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.download_button(t("report.pdf_button", lang), data=lambda: rs.pdf_bytes(*args),
+                           file_name=f"{stem}.pdf", mime=PDF_MIME, key="rp_pdf", on_click="ignore",
+                           help=t("report.pdf_help", lang), icon="📄", type="primary", width="stretch")
+    with c2:
+        st.download_button(t("report.pptx_button", lang), data=lambda: rs.pptx_bytes(*args),
+                           file_name=f"{stem}.pptx", mime=PPTX_MIME, key="rp_pptx", on_click="ignore",
+                           help=t("report.pptx_help", lang), icon="📊", type="primary", width="stretch")
+
+    st.subheader(t("report.outline_title", lang))
+    for i, item in enumerate(model.charts):
+        with st.expander(md(item.takeaway)):
+            st.plotly_chart(item.figure, width="stretch", config={"displaylogo": False}, key=f"rp_fig_{i}")
+            st.caption(md(f"{item.caption} {t('report.source_label', lang)}: {item.source}"))
+            downloads.chart(item.figure, data=item.data, name=f"{stem}-{item.key}", title=item.takeaway, lang=lang,
+                            key=f"rp_chart_{i}", page=PAGE, sources=model.sources)
+    if model.strengths:
+        st.markdown(f"**{t('report.strengths', lang)}:** " + "; ".join(md(x) for x in model.strengths))
+    if model.weaknesses:
+        st.markdown(f"**{t('report.weaknesses', lang)}:** " + "; ".join(md(x) for x in model.weaknesses))
+
+    st.subheader(t("report.data_title", lang))
+    frame, docs = key_indicator_frame(model)
+    st.dataframe(frame.drop(columns=frame.columns[-1]), hide_index=True, width="stretch")
+    downloads.table(frame, name=f"{stem}-wskazniki" if lang == "pl" else f"{stem}-indicators",
+                    title=t("report.table_title", lang, name=model.short_name), lang=lang, key="rp_table",
+                    page=PAGE, columns=docs, sources=model.sources, notes=model.notes)

@@ -1,0 +1,122 @@
+"""The report model: everything a PDF, a slide deck or a spreadsheet says, as plain frozen data.
+
+The renderers (reports.pdf, reports.deck, reports.xlsx, reports.csv) read only this model, never
+the store or Streamlit, so whoever builds the model decides the content (profile charts, ranks,
+narrative) and every output format follows.
+
+Integration contract (for the profile / map / areas branches):
+  * ``ReportModel.key_indicators``: one ``KeyIndicator`` per row of the key-indicators table; the
+    ``value_text`` is already formatted with ``i18n.fmt_num`` in the model's language; ranks are
+    1-based positions (``None`` = not ranked) with the size of the ranked group in ``*_of``.
+  * ``ReportModel.charts``: ``ChartItem``s in slide/page order; ``figure`` is a plotly figure built
+    by a pure builder (components/charts.py once the profile branch lands), ``takeaway`` one
+    sentence (it becomes the slide title), ``caption`` says what is shown, ``source`` the short
+    source line (footer), ``data`` the numbers behind the chart (CSV/XLSX downloads), ``notes``
+    speaker-notes text.
+  * ``strengths`` / ``weaknesses`` / ``narrative``: finished sentences in the model's language.
+  * ``peer_definition``: the peer group in words (empty for functional areas).
+  * ``sources``: every source used by any value in the report, with vintage and licence.
+  * ``locator``: optional small map — any object with ``svg() -> str`` and ``png() -> bytes``
+    (reports.locator.Locator draws one offline from the store's boundaries).
+All text is plain text: renderers escape it (Jinja2 autoescape, python-pptx runs, spreadsheet
+cells neutralised against formula injection).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    id: str
+    publisher: str
+    title: str
+    vintage: str
+    licence: str
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class KeyIndicator:
+    indicator_id: str
+    name: str
+    value: float | None
+    value_text: str
+    unit: str
+    year: int | None
+    source: str  # short source text, e.g. "GUS (2024)" or "… (obliczone: 182 z 182 gmin)"
+    category: str = ""
+    national_rank: int | None = None
+    national_of: int | None = None
+    peer_rank: int | None = None
+    peer_of: int | None = None
+    note: str = ""  # e.g. "computed from gminy (14 of 15)"
+
+
+@dataclass(frozen=True)
+class ChartItem:
+    key: str  # stable id, e.g. "position" or "trend:population_total"
+    figure: object  # plotly.graph_objects.Figure (kept untyped: the model module needs no plotly)
+    takeaway: str  # one sentence; the slide title
+    caption: str  # what the chart shows (axis meaning, reference lines)
+    source: str  # footer line
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)  # the numbers behind the chart
+    notes: str = ""  # speaker notes
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    title: str  # unit or area label, e.g. "Kraków — miasto na prawach powiatu (1261011)"
+    subtitle: str  # e.g. "gmina miejska · TERYT 1261011"
+    lang: str
+    date: dt.date
+    key_indicators: tuple[KeyIndicator, ...] = ()
+    charts: tuple[ChartItem, ...] = ()
+    strengths: tuple[str, ...] = ()
+    weaknesses: tuple[str, ...] = ()
+    narrative: tuple[str, ...] = ()
+    peer_definition: str = ""
+    sources: tuple[SourceRef, ...] = ()
+    permalink: str = ""
+    codes: tuple[str, ...] = ()  # the unit's code, or an area's member gminy
+    is_area: bool = False
+    locator: object = None  # a small offline map: .svg() -> str, .png() -> bytes (None = no map)
+    locator_caption: str = ""
+    notes: tuple[str, ...] = ()  # method notes (how ranks are counted, computed values...)
+
+    @property
+    def short_name(self) -> str:
+        return self.title.split(" — ")[0].split(" (")[0]
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    """Documentation of one exported column (metadata sheet)."""
+    name: str  # the column header as written
+    definition: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """What the metadata sheet of a data download says."""
+    title: str
+    lang: str
+    permalink: str = ""
+    exported: dt.datetime | None = None
+    columns: tuple[ColumnDoc, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def file_stem(text: str, *, prefix: str = "", max_len: int = 60) -> str:
+    """A safe ASCII file-name stem: "Kraków — miasto" -> "krakow-miasto"."""
+    norm = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    ascii_ = norm.encode("ascii", "ignore").decode("ascii").lower()
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")[:max_len].strip("-") or "export"
+    return f"{prefix}-{stem}" if prefix else stem

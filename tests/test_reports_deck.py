@@ -1,0 +1,90 @@
+"""The seminar deck from the real store, re-opened with python-pptx: 16:9, one slide per chart
+with its takeaway as the title, a source footer on every slide, speaker notes, ≥ 1,600-px charts,
+a closing sources slide with the permalink."""
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pptx.util import Inches
+
+from reports import deck, gather
+
+CHROMIUM = os.environ.get("MRL_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def built(sqlite_store):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("MRL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM}")
+        pytest.skip("no Chromium for kaleido")
+    model = gather.build(sqlite_store, lang="pl", code="1261011",
+                         charts=("position", "trend:population_total", "trend:turnout_sejm"),
+                         permalink="http://127.0.0.1:8501/raporty?unit=1261011&charts=position")
+    return model, Presentation(io.BytesIO(deck.build_deck(model)))
+
+
+def texts(slide) -> list[str]:
+    return [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+
+
+def test_deck_is_16_9_with_the_expected_slides(built):
+    model, prs = built
+    assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
+    # title, key indicators, strengths/weaknesses, 3 charts, sources
+    assert len(prs.slides) == 3 + 3 + 1
+    assert prs.slides[0].shapes.title.text_frame.text == "Kraków"
+    assert prs.core_properties.title == "Kraków"
+
+
+def test_chart_slides_have_takeaway_titles_pictures_footers_and_notes(built):
+    model, prs = built
+    for slide, item in zip(list(prs.slides)[3:6], model.charts):
+        assert slide.shapes.title.text_frame.text == item.takeaway
+        pics = [sh for sh in slide.shapes if sh.shape_type == 13]
+        assert len(pics) == 1
+        w, h = Image.open(io.BytesIO(pics[0].image.blob)).size
+        assert w >= 1600, (item.key, w, h)
+        footer = [sh for sh in slide.shapes if sh.name == "Source footer"][0].text_frame.text
+        assert footer.startswith("Źródło: ") and item.source in footer
+        notes = slide.notes_slide.notes_text_frame.text
+        assert item.caption in notes and "Ludność ogółem: 809\xa0168 osoby (2024)" in notes
+    pop = list(prs.slides)[4]
+    assert "wzrost z 757\xa0740 do 809\xa0168 osoby" in pop.shapes.title.text_frame.text
+
+
+def test_every_slide_has_a_source_footer(built):
+    _, prs = built
+    for i, slide in enumerate(prs.slides):
+        footers = [sh for sh in slide.shapes if sh.name == "Source footer"]
+        assert len(footers) == 1, i
+        assert footers[0].text_frame.text.strip()
+
+
+def test_key_indicator_table_shows_real_values_and_ranks(built):
+    _, prs = built
+    table = [sh for sh in prs.slides[1].shapes if sh.has_table][0].table
+    rows = [[table.cell(r, c).text_frame.text for c in range(len(table.columns))] for r in range(len(table.rows))]
+    assert rows[0] == ["Wskaźnik", "Wartość", "Rok", "Miejsce w kraju"]
+    assert ["Ludność ogółem", "809\xa0168 osoby", "2024", "2 / 2\xa0477"] in rows
+
+
+def test_closing_slide_lists_sources_and_the_permalink(built):
+    model, prs = built
+    last = prs.slides[-1]
+    assert last.shapes.title.text_frame.text == "Źródła danych"
+    body = "\n".join(texts(last))
+    for s in model.sources:
+        assert s.publisher in body
+    assert "http://127.0.0.1:8501/raporty?unit=1261011&charts=position" in body
+
+
+def test_english_deck(sqlite_store, built):
+    model = gather.build(sqlite_store, lang="en", code="0201022", charts=())
+    prs = Presentation(io.BytesIO(deck.build_deck(model)))
+    assert prs.slides[0].shapes.title.text_frame.text == "Bolesławiec"
+    assert prs.slides[-1].shapes.title.text_frame.text == "Data sources"
+    assert "Rural gmina" in "\n".join(texts(prs.slides[0])) or "rural" in "\n".join(texts(prs.slides[0])).lower()
