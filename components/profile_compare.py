@@ -16,7 +16,8 @@ from components.profile_context import ProfileContext, group_text, level_plural
 from components import charts
 from domain.catalogue import CATEGORIES
 from domain.peers import needs_log
-from domain.profile import age_structure, level_change, peer_band, rank_by_polarity, series
+from domain.profile import age_structure, level_change, peer_band, series
+from domain.rankings import rank_series
 from i18n import fmt_num, t
 from services import profile as SP
 
@@ -178,7 +179,7 @@ def render_ranking(ctx: ProfileContext, indicator: str) -> None:
         return
     codes = [c for c in (ctx.code, *ctx.group.codes) if c in wide.index]
     vals = wide.loc[codes, (indicator, year)].dropna()
-    ranks = rank_by_polarity(vals, ind.polarity)
+    ranks = rank_series(vals, ind.polarity)
     order = sorted(vals.index, key=lambda c: (ranks[c], c))
     shown = charts.ranking_window(order, ctx.code)
     rows = []

@@ -27,6 +27,7 @@ import pandas as pd
 
 from domain.catalogue import Indicator
 from domain.profile import level_arrays
+from domain.rankings import rank_of
 
 MIN_PEERS = 5
 MIN_GAP = 0.5
@@ -116,11 +117,7 @@ def statements(cards: pd.DataFrame, indicators: dict[str, Indicator], level: pd.
             kind = None
         if kind is None:
             continue
-        if ind.polarity == "lower_better":
-            rank = int((pv < r["value"]).sum()) + 1
-        else:
-            rank = int((pv > r["value"]).sum()) + 1
-        of = len(pv) + 1
+        rank, of = rank_of(float(r["value"]), pv, ind.polarity)
         # a strength must also be in the better half of the group (and a weakness in the worse)
         if kind == "strength" and rank > (of + 1) / 2 or kind == "weakness" and rank < (of + 1) / 2:
             continue

@@ -37,7 +37,7 @@ Three methods, chosen by the URL's ``peers`` parameter (see domain.permalink):
     A user's list; codes are checked against the units of the unit's level (others rejected
     and reported).
 
-Ranking helpers used by the profile live in domain.profile (rank 1 = best by polarity).
+Ranks (rank 1 = best by polarity) come from domain.rankings, the one ranking rule of the app.
 """
 from __future__ import annotations
 

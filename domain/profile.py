@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from domain.catalogue import CATEGORIES, Indicator
+from domain.rankings import rank_of
 
 
 def latest_by_indicator(values: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
@@ -42,28 +43,9 @@ def latest_by_indicator(values: pd.DataFrame, indicators: dict[str, Indicator]) 
 
 
 # --------------------------------------------------------------------------------------------
-# Ranks and peer statistics (functions take values, not unit codes, so a functional area's
-# values can be ranked among the units of a level just like a unit's own).
-# NOTE for the merge: the map's domain/rankings.py is written in parallel; these follow the same
-# rule (rank 1 = best by polarity, ties share the best rank; neutral indicators are ordered from
-# the highest value and never called better or worse).
+# Peer statistics (functions take values, not unit codes, so a functional area's values can be
+# compared with the units of a level just like a unit's own). Ranks: domain.rankings.
 # --------------------------------------------------------------------------------------------
-def rank_by_polarity(values: pd.Series, polarity: str) -> pd.Series:
-    """Rank of every value (1 = best; neutral: 1 = highest). NaN stays NaN; ties share a rank."""
-    ascending = polarity == "lower_better"
-    return values.rank(method="min", ascending=ascending)
-
-
-def rank_of(value: float, others, polarity: str) -> tuple[int, int] | None:
-    """(rank, out of) of ``value`` among ``others`` (which must not contain the unit itself)."""
-    if value is None or pd.isna(value):
-        return None
-    o = np.asarray(others, dtype=float)
-    o = o[np.isfinite(o)]
-    better = (o < value).sum() if polarity == "lower_better" else (o > value).sum()
-    return int(better) + 1, int(len(o)) + 1
-
-
 def quartiles(values) -> dict:
     """Median, quartiles (linear interpolation, as pandas) and count of the finite values."""
     v = np.asarray(values, dtype=float)

@@ -1,4 +1,5 @@
-"""National rankings and percentiles of units (pure; reused by the map and the profile).
+"""Rankings and percentiles of units — the ONE ranking rule of the app (pure; used by the map,
+the profile, the comparison charts, the narrative and the reports).
 
 Rank 1 = best according to the indicator's polarity (higher_better: highest value; lower_better:
 lowest value; neutral: highest value, shown as "by value"). Ties share the best rank of the tie
@@ -23,12 +24,33 @@ def _goodness(values: pd.Series, polarity: str) -> pd.Series:
     return -v if polarity == "lower_better" else v
 
 
+def rank_series(values: pd.Series, polarity: str) -> pd.Series:
+    """Rank of every value (float; 1 = best, neutral: 1 = highest). NaN stays NaN; ties share the
+    best rank of the tie."""
+    return _goodness(values, polarity).rank(ascending=False, method="min")
+
+
+def rank_of(value: float | None, others, polarity: str) -> tuple[int, int] | None:
+    """(rank, out of) of ``value`` among ``others`` — the same rule as ``rank_series`` for one
+    value that is not itself in ``others`` (e.g. a unit among its peers, or a functional area
+    among the units it is compared with). "out of" counts the value too; NaN others are ignored;
+    None when ``value`` is missing."""
+    if value is None or pd.isna(value):
+        return None
+    if polarity not in POLARITIES:
+        raise ValueError(f"unknown polarity {polarity!r}")
+    o = np.asarray(others, dtype=float)
+    o = o[np.isfinite(o)]
+    better = (o < value).sum() if polarity == "lower_better" else (o > value).sum()
+    return int(better) + 1, int(len(o)) + 1
+
+
 def rank_values(values: pd.Series, polarity: str) -> pd.DataFrame:
     """``rank`` and ``percentile`` (nullable Int64, NA without a value) for a Series of values."""
     g = _goodness(values, polarity)
     ok = g.notna()
     n = int(ok.sum())
-    rank = g.rank(ascending=False, method="min")
+    rank = rank_series(values, polarity)
     worse = (g.rank(ascending=True, method="min") - 1)        # strictly worse values
     ties = g.map(g.value_counts()) if n else g * np.nan
     pr = (worse + ties / 2) / n * 100 if n else g * np.nan

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from domain import peers as P
-from domain.profile import rank_by_polarity, rank_of
 
 
 # --------------------------------------------------------------------------------------------
@@ -192,24 +191,6 @@ def test_custom_list_keeps_units_of_the_level_only():
     g = P.custom_peers({"0201011", "0201022", "1261011"}, "0201022", ("1261011", "0201022", "1261", "0201011"),
                        "gmina")
     assert g.codes == ("0201011", "1261011") and g.rejected == ("1261",)
-
-
-# --------------------------------------------------------------------------------------------
-# ranking helpers (domain/profile.py; same rule as the map's rankings)
-# --------------------------------------------------------------------------------------------
-def test_rank_by_polarity_ties_share_the_best_rank():
-    v = pd.Series([5.0, 7.0, 7.0, np.nan, 1.0])
-    assert rank_by_polarity(v, "higher_better").tolist()[:3] == [3.0, 1.0, 1.0]
-    assert rank_by_polarity(v, "lower_better").tolist()[:3] == [2.0, 3.0, 3.0]
-    assert math.isnan(rank_by_polarity(v, "neutral")[3])
-
-
-# others 7, 5, 3, 1 (NaN ignored); "of" counts the unit too; an equal value shares the rank
-@pytest.mark.parametrize("value,polarity,expected", [(7.0, "higher_better", (1, 5)), (7.0, "lower_better", (4, 5)),
-                                                     (5.0, "higher_better", (2, 5)), (1.0, "lower_better", (1, 5)),
-                                                     (6.0, "neutral", (2, 5)), (0.5, "lower_better", (1, 5))])
-def test_rank_of_a_value_among_others(value, polarity, expected):
-    assert rank_of(value, [7.0, 5.0, 3.0, np.nan, 1.0], polarity) == expected
 
 
 # --------------------------------------------------------------------------------------------

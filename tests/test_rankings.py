@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from domain.rankings import rank_values, ranking_frame, window
+from domain.rankings import rank_of, rank_series, rank_values, ranking_frame, window
 
 NAN = float("nan")
 
@@ -59,6 +59,30 @@ def test_window_shows_top_bottom_and_the_selected_neighbourhood():
     w = window(f, "50", top=3, around=2)
     assert list(w["code"]) == ["0", "1", "2", "48", "49", "50", "51", "52", "97", "98", "99"]
     assert list(window(f, None, top=2)["code"]) == ["0", "1", "98", "99"]
+
+
+# the profile's, the narrative's and the reports' ranks use the same rule (domain.rankings)
+def test_rank_series_ties_share_the_best_rank():
+    v = pd.Series([5.0, 7.0, 7.0, np.nan, 1.0])
+    assert rank_series(v, "higher_better").tolist()[:3] == [3.0, 1.0, 1.0]
+    assert rank_series(v, "lower_better").tolist()[:3] == [2.0, 3.0, 3.0]
+    assert np.isnan(rank_series(v, "neutral")[3])
+    # rank_series and rank_values agree
+    assert rank_values(v, "lower_better")["rank"].tolist()[:3] == [2, 3, 3]
+
+
+# others 7, 5, 3, 1 (NaN ignored); "of" counts the unit too; an equal value shares the rank
+@pytest.mark.parametrize("value,polarity,expected", [(7.0, "higher_better", (1, 5)), (7.0, "lower_better", (4, 5)),
+                                                     (5.0, "higher_better", (2, 5)), (1.0, "lower_better", (1, 5)),
+                                                     (6.0, "neutral", (2, 5)), (0.5, "lower_better", (1, 5))])
+def test_rank_of_a_value_among_others(value, polarity, expected):
+    assert rank_of(value, [7.0, 5.0, 3.0, np.nan, 1.0], polarity) == expected
+
+
+def test_rank_of_a_missing_value_is_none():
+    assert rank_of(float("nan"), [1.0, 2.0], "higher_better") is None
+    with pytest.raises(ValueError):
+        rank_of(1.0, [2.0], "up")
 
 
 @pytest.mark.parametrize("module", ["domain.classify", "domain.rankings", "components.map_state"])
