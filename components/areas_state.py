@@ -17,11 +17,14 @@ from services import areas as svc
 _CHECKED = "areas_checked"
 
 
-def set_area(codes) -> tuple[str, ...]:
-    """Make ``codes`` the current area (canonical order); returns it."""
+def set_area(codes, *, show: bool = True) -> tuple[str, ...]:
+    """Make ``codes`` the current area (canonical order); returns it. ``show``: the other pages
+    show the area rather than the unit (components.subject)."""
     canon = A.canonical_codes(codes)
     st.session_state[_CHECKED] = canon
     state.update(area=canon)
+    if show:
+        state.set_extra("subject", None)
     return canon
 
 
@@ -39,7 +42,7 @@ def validate(ingest: str | None, lang: str) -> None:
     if len(codes) > A.MAX_MEMBERS:
         st.warning(t("areas.too_many", lang, n=len(codes), max=A.MAX_MEMBERS), icon="⚠️")
         codes = ()
-    set_area(codes)
+    set_area(codes, show=False)  # keep a permalink's subject=unit
 
 
 def current() -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components import areas_charts, areas_state, state
-from components.labels import picker_order, unit_labels
+from components.labels import gminy_word, picker_order, unit_labels
 from domain import areas as A
 from domain.catalogue import Indicator
 from i18n import fmt_num, t
@@ -39,12 +39,6 @@ def labels(ingest: str, lang: str) -> tuple[dict[str, str], list[str], list[str]
         groups = [c for c in order if len(c) in (2, 4)]
         st.session_state[key] = (lab, gminy, groups)
     return st.session_state[key]
-
-
-def gminy_word(n: int, lang: str, *, accusative: bool = False) -> str:
-    """"4 gminy", "5 gmin"; ``accusative`` for "rozpoznano 1 gminę"."""
-    case = "gminy_acc" if accusative else "gminy"
-    return t(f"areas.{case}_{A.plural_form(n, lang)}", lang, n=fmt_num(n, 0, lang))
 
 
 def default_name(n: int, lang: str) -> str:

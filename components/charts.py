@@ -270,3 +270,38 @@ def age_structure_figure(*, frame: pd.DataFrame, names: dict[str, str], y_title:
               "xaxis": {"tickformat": "d", "dtick": 1, "title": {"text": None}},
               "yaxis": {"title": {"text": y_title}, "range": [0, 100], "ticksuffix": " %" if lang == "pl" else "%"}}
     return _figure(data, layout, lang=lang, height=height, title=title)
+
+
+# --------------------------------------------------------------------------------------------
+def wrap(text: str, width: int = 34) -> str:
+    """Break a long label into lines (plotly understands <br>)."""
+    words, lines, cur = str(text).split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    return "<br>".join(lines)
+
+
+def position_figure(*, frame: pd.DataFrame, unit_name: str, axis_title: str, median_label: str, lang: str
+                    ) -> go.Figure:
+    """Where the unit stands on each indicator: 0 = worst, 100 = best of its level (polarity
+    applied). ``frame``: label (indicator name), value_label (value, unit, year), percentile
+    (0–100), hover; first row = best (drawn on top)."""
+    f = frame.iloc[::-1]
+    labels = [wrap(x) for x in f["label"]]
+    data = [{"type": "bar", "x": [100] * len(f), "y": labels, "orientation": "h", "marker": {"color": "#F0F0F0"},
+             "hoverinfo": "skip", "showlegend": False},
+            {"type": "scatter", "x": f["percentile"].to_numpy(), "y": labels, "mode": "markers+text", "name": unit_name,
+             "marker": {"size": 15, "color": ROLE_COLOURS["unit"], "line": {"color": "#FFFFFF", "width": 1.5}},
+             "text": list(f["value_label"]), "textposition": ["middle left" if p > 55 else "middle right"
+                                                              for p in f["percentile"]],
+             "textfont": {"size": 13, "color": "#333333"}, "hovertext": list(f["hover"]), "hoverinfo": "text"}]
+    layout = {"bargap": 0.45, "shapes": [_vline(50, ROLE_COLOURS["country"], dash="dot", width=1.2)],
+              "annotations": [_label_at(50, median_label, "#444444", 12)],
+              "xaxis": {"range": [-2, 102], "title": {"text": axis_title}, "dtick": 25},
+              "yaxis": {"ticks": "", "type": "category"}}
+    return _figure(data, layout, lang=lang, height=max(300, 46 * len(f) + 90), legend=False)

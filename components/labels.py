@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from i18n import t
+from domain.areas import plural_form
+from i18n import fmt_num, t
 
 
 def unit_type_label(row, lang: str) -> str:
@@ -49,3 +50,37 @@ def picker_order(units: pd.DataFrame) -> list[str]:
     df = units.assign(_r=units["level"].map(rank), _n=units["name"].str.casefold(),
                       _l=(units["level"] == "powiat").astype(int))
     return df.sort_values(["_r", "_n", "_l", "code"])["code"].tolist()
+
+
+def short_names(units: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Chart-friendly names: the plain name where it is unique among gminy; a repeated gmina name
+    gets its powiat ("Osiek (pow. brodnicki)") and, if that is not enough, also its type
+    ("Bolesławiec (gmina wiejska, pow. bolesławiecki)"); "pow. X" for land powiaty."""
+    powiat_names = dict(zip(units.loc[units["level"] == "powiat", "code"],
+                            units.loc[units["level"] == "powiat", "name"]))
+    g = units.loc[units["level"] == "gmina"]
+    dup_name = set(g.loc[g["name"].duplicated(keep=False), "name"])
+    pairs = g["name"] + "|" + g["parent_code"].fillna("")
+    dup_pair = set(pairs[pairs.duplicated(keep=False)])
+    out = {}
+    for r in units.to_dict("records"):
+        code, name = r["code"], r["name"]
+        if r["level"] == "powiat" and not r["city_powiat"]:
+            out[code] = t("profile.short_powiat", lang, name=name)
+        elif r["level"] == "gmina" and name in dup_name:
+            powiat = powiat_names.get(r["parent_code"], "")
+            if f"{name}|{r['parent_code'] or ''}" in dup_pair:
+                out[code] = t("profile.short_dup_kind", lang, name=name, kind=unit_type_label(r, lang), powiat=powiat)
+            else:
+                out[code] = t("profile.short_dup", lang, name=name, powiat=powiat)
+        elif r["level"] == "country":
+            out[code] = t("unit.poland", lang)
+        else:
+            out[code] = name
+    return out
+
+
+def gminy_word(n: int, lang: str, *, accusative: bool = False) -> str:
+    """"4 gminy", "5 gmin"; ``accusative`` for "rozpoznano 1 gminę"."""
+    case = "gminy_acc" if accusative else "gminy"
+    return t(f"areas.{case}_{plural_form(n, lang)}", lang, n=fmt_num(n, 0, lang))

@@ -74,7 +74,7 @@ def rank_text(r: dict, ind: Indicator, ctx: ProfileContext) -> str:
         parts.append(t("profile.rank_country", lang, rank=int(r["rank"]), of=int(r["rank_of"]),
                        level=level_plural(ctx.level, lang)))
     if pd.notna(r["peer_rank"]):
-        parts.append(t("profile.rank_peers", lang, rank=int(r["peer_rank"]), of=int(r["peer_rank_of"])))
+        parts.append(ctx.peer_text("profile.rank_peers", rank=int(r["peer_rank"]), of=int(r["peer_rank_of"])))
     if not parts:
         return ""
     key = "profile.rank_order_neutral" if ind.polarity == "neutral" else "profile.rank_order"
@@ -94,23 +94,30 @@ def small_base_text(sb: dict, ctx: ProfileContext) -> str:
              value=fmt_num(sb["value"], 0, ctx.lang), year=sb["year"], below=fmt_num(sb["below"], 0, ctx.lang))
 
 
-def card_lines(r: dict, ind: Indicator, ctx: ProfileContext) -> list[str]:
+def card_lines(r: dict, ind: Indicator, ctx: ProfileContext, withheld: dict | None = None) -> list[str]:
     """The small print under a card's sparkline: year and ranks, peer median, small-number
-    warning, source."""
+    warning, source (an area: its coverage, and a later year withheld for low coverage)."""
     lang = ctx.lang
     lines = []
     line = t("profile.card_year", lang, year=int(r["year"]))
     ranks = rank_text(r, ind, ctx)
     lines.append(f"{line} · {ranks}" if ranks else line)
     if pd.notna(r["peer_median"]) and r["peer_n"]:
-        lines.append(t("profile.peer_median", lang, value=value_text(r["peer_median"], ind, lang), n=int(r["peer_n"])))
+        lines.append(ctx.peer_text("profile.peer_median", value=value_text(r["peer_median"], ind, lang),
+                                   n=int(r["peer_n"])))
+    if not ctx.comparable(ind.id):
+        lines.append(t("profile.area_sum_note", lang))
+    later = withheld.get(ind.id) if withheld else None
+    if later:
+        lines.append("⚠️ " + t("profile.area_withheld", lang, year=later[0], n=later[1], of=later[2],
+                               pct=round(ind.min_coverage * 100)))
     if r["small_base"]:
         lines.append("⚠️ " + small_base_text(r["small_base"], ctx))
     lines.append(t("profile.source", lang, source=ctx.source_line(r)))
     return lines
 
 
-def render_card(r: dict, ctx: ProfileContext, smap: dict) -> None:
+def render_card(r: dict, ctx: ProfileContext, smap: dict, withheld: dict | None = None) -> None:
     ind = ctx.indicators[r["indicator"]]
     lang = ctx.lang
     short = len(ind.unit(lang)) <= SHORT_UNIT
@@ -128,10 +135,11 @@ def render_card(r: dict, ctx: ProfileContext, smap: dict) -> None:
         if svg:
             st.markdown(svg, unsafe_allow_html=True)
         # one caption element (markdown line breaks) keeps the page light: ~20 cards per unit
-        st.caption("  \n".join(card_lines(r, ind, ctx)))
+        st.caption("  \n".join(card_lines(r, ind, ctx, withheld)))
 
 
-def render(cards: pd.DataFrame, ctx: ProfileContext) -> None:
+def render(cards: pd.DataFrame, ctx: ProfileContext, withheld: dict | None = None) -> None:
+    """``withheld``: an area's indicator -> (year, n, of) of a later year withheld for low coverage."""
     lang = ctx.lang
     if cards.empty:
         st.info(t("overview.no_values", lang))
@@ -146,13 +154,14 @@ def render(cards: pd.DataFrame, ctx: ProfileContext) -> None:
         # a wrapping row of fixed-width cards: as many per line as the screen holds
         with st.container(horizontal=True, wrap=True, gap="small"):
             for r in rows:
-                render_card(r, ctx, smap)
+                render_card(r, ctx, smap, withheld)
     shown = set(cards["indicator"])
     missing = [ind for i, ind in ctx.indicators.items() if ind.profile and i not in shown]
-    other_level = [ind.name(lang) for ind in missing if ctx.level not in ind.levels]
-    no_data = [ind.name(lang) for ind in missing if ctx.level in ind.levels]
+    level = "gmina" if ctx.is_area else ctx.level  # an area has what its gminy have
+    other_level = [ind.name(lang) for ind in missing if level not in ind.levels]
+    no_data = [ind.name(lang) for ind in missing if level in ind.levels and ind.id not in (withheld or {})]
     if other_level:
-        st.caption(t("profile.not_for_level", lang, level=level_plural(ctx.level, lang),
+        st.caption(t("profile.not_for_level", lang, level=level_plural(level, lang),
                      names=", ".join(other_level)))
     if no_data:
         st.caption(t("profile.no_data_for", lang, names=", ".join(no_data)))

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.labels import unit_labels
+from components.labels import picker_order, unit_labels
 from components.profile_context import ProfileContext, group_text, level_plural
 from domain import peers as P
 from i18n import fmt_num, t
@@ -19,8 +19,8 @@ CUSTOM_SEED_MAX = 30
 SIMILAR_DZ = 0.25
 
 
-def _set(spec: P.PeerSpec) -> None:
-    state.update(peers=P.spec_to_param(spec))
+def _set(spec: P.PeerSpec, area: bool = False) -> None:
+    state.update(peers=P.spec_to_param(spec, default="members" if area else "typology"))
 
 
 def _current() -> P.PeerSpec:
@@ -30,16 +30,16 @@ def _current() -> P.PeerSpec:
         return P.PeerSpec("typology")
 
 
-def _on_method(group_codes: tuple[str, ...]) -> None:
-    method = st.session_state.get("peers_method") or "typology"
+def _on_method(group_codes: tuple[str, ...], area: bool = False) -> None:
+    method = st.session_state.get("peers_method") or ("members" if area else "typology")
     cur = _current()
     if method == "custom":
         seed = cur.codes if cur.method == "custom" else (group_codes if len(group_codes) <= CUSTOM_SEED_MAX else ())
-        _set(P.PeerSpec("custom", codes=tuple(seed)))
+        _set(P.PeerSpec("custom", codes=tuple(seed)), area)
     elif method == "knn":
-        _set(P.PeerSpec("knn", knn=cur.knn))
+        _set(P.PeerSpec("knn", knn=cur.knn), area)
     else:
-        _set(P.PeerSpec(method))
+        _set(P.PeerSpec(method), area)
 
 
 def _on_knn() -> None:
@@ -63,8 +63,9 @@ def _on_custom() -> None:
 
 def context_options(ctx: ProfileContext) -> list[str]:
     """Indicators that can describe units of this level (the catalogue's levels; an indicator
-    without a well-covered year is reported as left out when chosen)."""
-    return [i for i, ind in ctx.indicators.items() if ctx.level in ind.levels]
+    without a well-covered year is reported as left out when chosen). An area: also gminy's."""
+    return [i for i, ind in ctx.indicators.items() if ctx.level in ind.levels
+            and (not ctx.is_area or "gmina" in ind.levels)]
 
 
 def render_picker(ctx: ProfileContext) -> None:
@@ -72,14 +73,17 @@ def render_picker(ctx: ProfileContext) -> None:
     lang = ctx.lang
     if ctx.level == "country":
         return
-    methods = ["typology", "typology_woj", "knn", "custom"]
+    if ctx.is_area:
+        methods, prefix, help_key = list(P.AREA_METHODS), "peers.method_area", "peers.method_area_help"
+    else:
+        methods, prefix, help_key = ["typology", "typology_woj", "knn", "custom"], "peers.method", "peers.method_help"
     if ctx.level == "wojewodztwo":
         methods.remove("typology_woj")
-    method = ctx.spec.method if ctx.spec.method in methods else "typology"
+    method = ctx.spec.method if ctx.spec.method in methods else methods[0]
     st.session_state["peers_method"] = method
     st.segmented_control(t("peers.method", lang), methods, key="peers_method", required=True,
-                         format_func=lambda m: t(f"peers.method.{m}", lang), help=t("peers.method_help", lang),
-                         on_change=_on_method, args=(ctx.group.codes,))
+                         format_func=lambda m: t(f"{prefix}.{m}", lang), help=t(help_key, lang),
+                         on_change=_on_method, args=(ctx.group.codes, ctx.is_area))
     if method == "knn":
         _knn_controls(ctx)
     elif method == "custom":
@@ -113,9 +117,15 @@ def _knn_controls(ctx: ProfileContext) -> None:
 def _custom_controls(ctx: ProfileContext) -> None:
     lang = ctx.lang
     labels = _labels(ctx)
-    options = [c for c in ctx.units["code"] if c != ctx.code]
+    if ctx.is_area:  # an area is compared with gminy or with powiaty (groups of gminy)
+        pool = ctx.all_units.loc[ctx.all_units["level"].isin(["gmina", "powiat"])]
+        options = picker_order(pool)
+    else:
+        options = [c for c in ctx.units["code"] if c != ctx.code]
     st.session_state["peers_custom"] = [c for c in ctx.group.codes if c in labels]
-    st.multiselect(t("peers.custom.pick", lang, level=level_plural(ctx.level, lang)), options, key="peers_custom",
+    pick = t("peers.custom.pick_area", lang) if ctx.is_area else t("peers.custom.pick", lang,
+                                                                    level=level_plural(ctx.level, lang))
+    st.multiselect(pick, options, key="peers_custom",
                    format_func=lambda c: labels.get(c, c), on_change=_on_custom,
                    placeholder=t("peers.custom.placeholder", lang), max_selections=200)
     if ctx.group.rejected:
@@ -125,7 +135,8 @@ def _custom_controls(ctx: ProfileContext) -> None:
 
 
 def _labels(ctx: ProfileContext) -> dict[str, str]:
-    return unit_labels(ctx.all_units.loc[ctx.all_units["level"].isin([ctx.level, "powiat"])], ctx.lang)
+    levels = ["gmina", "powiat"] if ctx.is_area else [ctx.level, "powiat"]
+    return unit_labels(ctx.all_units.loc[ctx.all_units["level"].isin(levels)], ctx.lang)
 
 
 def render_definition(ctx: ProfileContext) -> None:

@@ -1,16 +1,22 @@
-"""The shared sidebar: unit picker (search by name or TERYT), language switch, data notice."""
+"""The shared sidebar: language switch, unit picker (search by name or TERYT) and the current
+functional area (with a "clear" action and a link to edit it)."""
 from __future__ import annotations
 
 import streamlit as st
 
 import services
-from components import state
-from components.labels import picker_order, unit_labels
+from components import state, subject
+from components.labels import gminy_word, picker_order, unit_labels
 from i18n import LANGS, t
 
 
 def _on_unit_change() -> None:
     state.update(unit=st.session_state.get("sb_unit"))
+    subject.choose("unit")  # picking a unit shows it, also while an area is set
+
+
+def _on_clear_area() -> None:
+    subject.clear_area()
 
 
 def _on_lang_change() -> None:
@@ -55,4 +61,27 @@ def render(ingest: str | None) -> None:
         st.selectbox(t("sidebar.unit", lang), options, key="sb_unit", index=None,
                      format_func=lambda c: labels.get(c, c), placeholder=t("sidebar.unit_placeholder", lang),
                      help=t("sidebar.unit_help", lang), on_change=_on_unit_change)
+        render_area(ingest, lang)
+
+
+def render_area(ingest: str, lang: str) -> None:
+    """The current functional area: its gminy, whether the pages show it, clear / edit."""
+    members = subject.area_members()
+    if not members:
+        return
+    units = services.units(ingest)
+    names = dict(zip(units["code"], units["name"]))
+    shown = sorted((names.get(c, c) for c in members), key=str.casefold)
+    listed = ", ".join(shown[:6]) + (" …" if len(shown) > 6 else "")
+    with st.container(border=True):
+        st.markdown(t("sidebar.area", lang, gminy=gminy_word(len(members), lang)))
+        st.caption(listed)
+        if not subject.current().is_area:
+            st.caption(t("sidebar.area_hidden", lang))
+        c1, c2 = st.columns(2)
+        with c1:
+            st.button(t("sidebar.area_clear", lang), key="sb_area_clear", on_click=_on_clear_area,
+                      help=t("sidebar.area_clear_help", lang))
+        with c2:
+            st.page_link("pages/obszary.py", label=t("sidebar.area_edit", lang))
 

@@ -37,6 +37,20 @@ Three methods, chosen by the URL's ``peers`` parameter (see domain.permalink):
     A user's list; codes are checked against the units of the unit's level (others rejected
     and reported).
 
+Functional areas (a group of gminy treated as one unit, domain.areas) are compared with:
+
+``members`` (the default for an area)
+    Its own member gminy — "how does the area as a whole stand against each of its gminy".
+    A count (aggregation rule ``sum``: population, ballots...) is the members' total, so it is
+    never ranked against the members themselves (``comparable``).
+``typology`` — other areas of similar size
+    Every powiat is a predefined group of its gminy (domain.areas.predefined_groups) whose
+    values are the same roll-ups; the area is compared with the powiaty (land and city) in its
+    population size class of powiaty, widened exactly as for units (``area_size_peers``).
+``knn`` — the k powiaty nearest to the area on the context indicators (the area's values are
+    one more row of the powiat matrix: domain.profile.with_row).
+``custom`` — a user's list of gminy or of powiaty (the level the list mostly holds).
+
 Ranks (rank 1 = best by polarity) come from domain.rankings, the one ranking rule of the app.
 """
 from __future__ import annotations
@@ -63,7 +77,8 @@ SIZE_CLASSES: dict[str, tuple[float, ...]] = {
 }
 DEFAULT_CONTEXT = ("population_total", "population_density", "share_post_working", "own_revenue_per_capita",
                    "unemployed_share_working_age")
-METHODS = ("typology", "typology_woj", "knn", "custom")
+METHODS = ("typology", "typology_woj", "knn", "custom", "members")
+AREA_METHODS = ("members", "typology", "knn", "custom")  # what an area offers (default first)
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
 
@@ -137,7 +152,7 @@ def format_knn(spec: KnnSpec) -> str:
 
 @dataclass(frozen=True)
 class PeerSpec:
-    method: str  # typology | typology_woj | knn | custom
+    method: str  # typology | typology_woj | knn | custom | members
     knn: KnnSpec = field(default_factory=KnnSpec)
     codes: tuple[str, ...] = ()
 
@@ -153,13 +168,18 @@ def parse_spec(peers: str | None) -> PeerSpec:
         return PeerSpec("knn", knn=parse_knn(arg))
     if method == "custom":
         return PeerSpec("custom", codes=tuple(x for x in arg.split(",") if x))
+    if method == "members" and not arg:
+        return PeerSpec("members")
     raise ValueError(peers)
 
 
-def spec_to_param(spec: PeerSpec) -> str | None:
-    """The ``peers`` URL value of a spec (None = the default, typology)."""
-    if spec.method == "typology":
+def spec_to_param(spec: PeerSpec, *, default: str = "typology") -> str | None:
+    """The ``peers`` URL value of a spec (None = the default: typology for a unit, members for a
+    functional area — pass ``default="members"`` there)."""
+    if spec.method == default:
         return None
+    if spec.method in ("typology", "members"):
+        return spec.method
     if spec.method == "typology_woj":
         return "typology:woj"
     if spec.method == "knn":
@@ -193,8 +213,9 @@ def unit_kinds(units: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=units.index, dtype=object)
 
 
-def size_class(population: float | None, level: str) -> int | None:
-    bounds = SIZE_CLASSES.get(level)
+def size_class(population: float | None, level: str | None, *, bounds: tuple[float, ...] | None = None
+               ) -> int | None:
+    bounds = bounds or SIZE_CLASSES.get(level)
     if bounds is None or population is None or not np.isfinite(population):
         return None
     for i in range(len(bounds) - 1):
@@ -261,8 +282,18 @@ def typology_peers(units: pd.DataFrame, population: pd.Series, code: str, *, sam
     own = size_class(population.get(code), level) if bounds else None
     if bounds is None or own is None:
         return PeerGroup(method, code, tuple(sorted(pool.index)), level, kind=kind, woj=woj)
-    pop = population.reindex(pool.index)
-    classes = pop.map(lambda p: size_class(p, level))
+    chosen, lo, hi, widened = _size_window(population.reindex(pool.index), float(population[code]), bounds,
+                                           own, min_peers)
+    return PeerGroup(method, code, tuple(sorted(chosen)), level, kind=kind, size_lo=bounds[lo],
+                     size_hi=bounds[hi + 1], widened=widened, woj=woj)
+
+
+def _size_window(pop: pd.Series, own_pop: float, bounds: tuple[float, ...], own: int, min_peers: int
+                 ) -> tuple[pd.Index, int, int, bool]:
+    """Codes of ``pop`` in size classes lo..hi, starting at the unit's class ``own`` and widened
+    towards the nearer (log scale) neighbouring class until ``min_peers`` are in or every class
+    is. Returns (codes, lo, hi, widened)."""
+    classes = pop.map(lambda p: size_class(p, level=None, bounds=bounds))
     lo = hi = own
     n_classes = len(bounds) - 1
     widened = False
@@ -271,7 +302,7 @@ def typology_peers(units: pd.DataFrame, population: pd.Series, code: str, *, sam
         return classes.index[(classes >= a) & (classes <= b)]
 
     chosen = members(lo, hi)
-    log_pop = math.log10(max(float(population[code]), 1.0))
+    log_pop = math.log10(max(own_pop, 1.0))
     while len(chosen) < min_peers and (lo > 0 or hi < n_classes - 1):
         down = log_pop - math.log10(max(bounds[lo], 1.0)) if lo > 0 else INF
         up = math.log10(bounds[hi + 1]) - log_pop if hi < n_classes - 1 else INF
@@ -281,8 +312,33 @@ def typology_peers(units: pd.DataFrame, population: pd.Series, code: str, *, sam
             hi += 1
         widened = True
         chosen = members(lo, hi)
-    return PeerGroup(method, code, tuple(sorted(chosen)), level, kind=kind, size_lo=bounds[lo],
-                     size_hi=bounds[hi + 1], widened=widened, woj=woj)
+    return chosen, lo, hi, widened
+
+
+def area_size_peers(population: pd.Series, code: str, area_population: float | None, *, level: str = "powiat",
+                    min_peers: int = MIN_PEERS) -> PeerGroup:
+    """"Areas of similar size": the units of ``level`` (every powiat is a predefined group of its
+    gminy) in the area's population size class, widened as for units. ``population``: residents
+    by code of the level's units; ``code``: the area's definition (never its own peer)."""
+    bounds = SIZE_CLASSES[level]
+    pool = population.drop(index=[code], errors="ignore")
+    own = size_class(area_population, level)
+    if own is None:
+        return PeerGroup("typology", code, tuple(sorted(pool.index)), level, kind="area")
+    chosen, lo, hi, widened = _size_window(pool, float(area_population), bounds, own, min_peers)
+    return PeerGroup("typology", code, tuple(sorted(chosen)), level, kind="area", size_lo=bounds[lo],
+                     size_hi=bounds[hi + 1], widened=widened)
+
+
+def members_peers(code: str, members: tuple[str, ...]) -> PeerGroup:
+    """A functional area compared with its own member gminy."""
+    return PeerGroup("members", code, tuple(sorted(members)), "gmina", kind="area")
+
+
+def comparable(aggregation_rule: str, method: str) -> bool:
+    """Whether an area's value may be ranked against its peers: a count (rule ``sum``) of an area
+    is its members' total, so it is never compared with the members themselves."""
+    return not (method == "members" and aggregation_rule == "sum")
 
 
 # --------------------------------------------------------------------------------------------

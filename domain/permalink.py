@@ -15,7 +15,7 @@ from domain.teryt import TerytError, parse_code
 LANGS = ("pl", "en")
 LEVELS = ("gmina", "powiat", "wojewodztwo")
 CLASSIFICATIONS = ("quantiles", "fisher_jenks", "equal_interval", "std_mean", "user")
-PEER_METHODS = ("typology", "knn", "custom")
+PEER_METHODS = ("typology", "knn", "custom", "members")
 
 MAX_PARAM_LEN = 2000
 MAX_AREA_MEMBERS = 500
@@ -31,7 +31,7 @@ class ViewState:
     indicator: str | None = None
     year: int | None = None
     level: str | None = None
-    peers: str | None = None  # e.g. "typology", "typology:woj", "knn:k=10", "custom:0201011,0202011"
+    peers: str | None = None  # e.g. "typology", "typology:woj", "knn:k=10", "custom:0201011,0202011", "members"
     lang: str = "pl"
     cls: str | None = None  # map classification
     k: int | None = None  # number of classes
@@ -39,7 +39,7 @@ class ViewState:
 
 
 KNOWN = {f.name for f in fields(ViewState)} - {"extra"}
-EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts")
+EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts", "subject")
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,8 @@ def parse_peers(value: str) -> str:
 
     ``typology`` | ``typology:woj`` | ``knn`` / ``knn:k=10;w=population_total*2,...`` (written back
     canonically as ``knn:k=<k>[;w=...]``) | ``custom:code,code`` (unit codes of any level, sorted,
-    unique; an empty list is allowed — the page then asks for units).
+    unique; an empty list is allowed — the page then asks for units) | ``members`` (a functional
+    area compared with its own gminy; a unit uses its default instead).
     """
     method, _, arg = value.partition(":")
     if method not in PEER_METHODS:
@@ -163,6 +164,8 @@ def parse_peers(value: str) -> str:
             raise ValueError(value)
         return "knn:" + format_knn(parse_knn(arg))
     if method == "typology" and arg and arg not in ("woj",):
+        raise ValueError(value)
+    if method == "members" and arg:
         raise ValueError(value)
     return value
 

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from domain.catalogue import CATEGORIES, Indicator
+from domain.peers import DEFAULT_CONTEXT
 from domain.rankings import rank_of
 
 
@@ -145,7 +146,7 @@ CARD_COLUMNS = ["indicator", "category", "year", "value", "source", "method", "n
 
 
 def profile_cards(values: pd.DataFrame, indicators: dict[str, Indicator], level: pd.DataFrame, *, unit: str,
-                  peers) -> pd.DataFrame:
+                  peers, national: bool = True, not_compared=frozenset()) -> pd.DataFrame:
     """One row per profile indicator the unit has a value for, in catalogue order.
 
     ``values``: the unit's (or an area's) long values frame; ``level``: wide frame of every unit
@@ -155,6 +156,9 @@ def profile_cards(values: pd.DataFrame, indicators: dict[str, Indicator], level:
     indicators that are neither percentages nor centred on a midpoint such as net migration), trend
     (better/worse/same/neutral), national rank and peer rank (1 = best by polarity, ties share,
     "of" counts the unit), peer median/quartiles/n in the same year, small_base (dict or None).
+    ``national=False``: no national rank (a functional area overlaps the units it would be ranked
+    among); ``not_compared``: indicator ids without peer rank and peer statistics (an area's count
+    against its own member gminy, domain.peers.comparable).
     """
     prof = {i: ind for i, ind in indicators.items() if ind.profile}
     latest = latest_by_indicator(values, prof)
@@ -175,8 +179,8 @@ def profile_cards(values: pd.DataFrame, indicators: dict[str, Indicator], level:
         year = int(r["year"])
         key = (ind.id, year)
         col = arr[:, colpos[key]] if key in colpos else np.array([], dtype=float)
-        nat = rank_of(r["value"], col[keep] if len(col) else col, ind.polarity)
-        peer_vals = col[pos] if len(col) else col
+        nat = rank_of(r["value"], col[keep] if len(col) else col, ind.polarity) if national else None
+        peer_vals = col[pos] if len(col) and ind.id not in not_compared else np.array([], dtype=float)
         has_peers = bool(np.isfinite(peer_vals).any()) if len(peer_vals) else False
         pr = rank_of(r["value"], peer_vals, ind.polarity) if has_peers else None
         ps = quartiles(peer_vals)
@@ -190,6 +194,74 @@ def profile_cards(values: pd.DataFrame, indicators: dict[str, Indicator], level:
                      "peer_median": ps["median"], "peer_q1": ps["q1"], "peer_q3": ps["q3"], "peer_n": ps["n"],
                      "small_base": small_base(smap, ind, year)})
     return pd.DataFrame(rows, columns=CARD_COLUMNS)
+
+
+def wide_matrix(values: pd.DataFrame, codes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(wide, provenance) of a level's long values.
+
+    wide: index unit code (every code of ``codes``, even without values, in that order), columns
+    MultiIndex (indicator, year) sorted, float values (NaN = no value). provenance: indicator,
+    year, source, method, count — which sources (and computed methods) stand behind each
+    indicator-year, for captions. Rows of units not in ``codes`` and values that are NaN are
+    ignored.
+    """
+    codes = pd.Index(list(codes), name="unit")
+    v = values.loc[values["value"].notna() & values["unit"].isin(set(codes))]
+    if v.empty:
+        wide = pd.DataFrame(index=codes, columns=pd.MultiIndex.from_tuples([], names=["indicator", "year"]),
+                            dtype=float)
+    else:
+        wide = v.pivot(index="unit", columns=["indicator", "year"], values="value").reindex(codes.to_numpy())
+        wide = wide.sort_index(axis=1)
+    wide.index.name = "unit"
+    prov = (v.groupby(["indicator", "year", "source", "method"], observed=True).size()
+            .rename("count").reset_index())
+    return wide, prov
+
+
+def profile_ids(indicators: dict[str, Indicator]) -> tuple[str, ...]:
+    """Indicators the profile reads at a level: profile cards + the default kNN context."""
+    ids = [i for i, ind in indicators.items() if ind.profile]
+    ids += [i for i in DEFAULT_CONTEXT if i in indicators and i not in ids]
+    return tuple(sorted(ids))
+
+
+def join_columns(base: tuple[pd.DataFrame, pd.DataFrame], base_ids, wanted, extra
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(wide, prov) holding the ``wanted`` indicators: from the profile matrix ``base`` (which
+    holds ``base_ids``) and, for the others, from ``extra(indicator) -> (wide, prov)``; ``base``
+    itself when it holds them all (no copy)."""
+    wanted = list(dict.fromkeys(wanted))
+    if set(wanted) <= set(base_ids):
+        return base
+    wide, prov = base
+    parts, provs = [], []
+    inside = [i for i in wanted if i in base_ids]
+    if inside:
+        parts.append(wide[inside])
+        provs.append(prov.loc[prov["indicator"].isin(inside)])
+    for i in wanted:
+        if i not in base_ids:
+            w, pr = extra(i)
+            parts.append(w)
+            provs.append(pr)
+    return pd.concat(parts, axis=1), pd.concat(provs, ignore_index=True)
+
+
+def with_row(level: pd.DataFrame, code: str, values: pd.DataFrame) -> pd.DataFrame:
+    """A NEW wide frame: ``level`` plus one row ``code`` holding ``values`` (long frame: indicator,
+    year, value) at ``level``'s columns — how a functional area joins the units it is compared
+    with (ranks, medians, scatter, kNN). ``level`` is not modified (it may be a shared cache)."""
+    row = pd.Series(np.nan, index=level.columns, dtype=float)
+    v = values.loc[values["value"].notna(), ["indicator", "year", "value"]]
+    if len(v) and len(level.columns):
+        keys = pd.MultiIndex.from_arrays([v["indicator"].astype(str), v["year"].astype(int)])
+        hit = level.columns.get_indexer(keys)
+        ok = hit >= 0
+        row.iloc[hit[ok]] = v["value"].to_numpy(dtype=float)[ok]
+    out = pd.concat([level.drop(index=[code], errors="ignore"), row.to_frame(code).T])
+    out.index.name = level.index.name
+    return out
 
 
 def series(values: pd.DataFrame, indicator: str) -> pd.DataFrame:

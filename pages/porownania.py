@@ -1,5 +1,5 @@
-"""Comparisons of the selected unit with its peer group: time series, ranking, distribution,
-scatter of two indicators, level × change and the economic age structure."""
+"""Comparisons of the selected unit or functional area with its peer group: time series, ranking,
+distribution, scatter of two indicators, level × change and the economic age structure."""
 import streamlit as st
 
 from components.router import require_app
@@ -8,8 +8,9 @@ require_app()
 
 import services
 from components import share
-from components import profile_compare, profile_context, profile_peers, state
+from components import profile_area, profile_compare, profile_context, profile_peers, state, subject
 from i18n import t
+from services import profile as SP
 
 lang = state.lang()
 ingest = services.ingest_id()
@@ -19,9 +20,12 @@ if ingest is None:
     st.stop()
 
 view = state.view()
-ctx = profile_context.build(ingest, view.unit, view.peers, lang)
+shown = subject.render_switch(ingest, lang)
+ctx = profile_context.build(SP.source(ingest), view.unit, view.peers, lang, area=shown.members)
 st.header(ctx.label)
-if not view.unit:
+if ctx.is_area:
+    profile_area.render_header(ctx)
+elif not view.unit:
     st.info(t("profile.pick_hint", lang), icon="🔎")
 if ctx.group.method != "none":
     with st.expander(t("compare.peer_settings", lang)):

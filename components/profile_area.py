@@ -1,0 +1,86 @@
+"""What the profile and comparison pages add for a functional area: who its members are,
+indicators shown for the members only (no honest aggregation rule, e.g. EP turnout; or withheld
+for low coverage, "dane z 13 z 15 gmin"), each with the members' own values one click away."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.areas_view import breakdown_frame, coverage_text, total_text
+from components.labels import gminy_word, unit_labels
+from components.profile_context import ProfileContext
+from domain import areas as A
+from i18n import t
+
+
+def withheld(ctx: ProfileContext) -> dict[str, tuple[int, int, int]]:
+    """indicator -> (year, n, of): a year later than the area's latest value whose value was
+    withheld because too few members have data."""
+    if not ctx.is_area or ctx.values.empty:
+        return {}
+    latest = A.latest(ctx.values)
+    late = latest.loc[latest["withheld_year"].notna()]
+    return {r["indicator"]: (int(r["withheld_year"]), int(r["withheld_n"]), int(r["withheld_of"]))
+            for r in late.to_dict("records")}
+
+
+def not_compared(ctx: ProfileContext) -> frozenset[str]:
+    """Profile indicators whose value is not ranked against the peers (an area's counts against
+    its own members)."""
+    return frozenset(i for i in ctx.indicators if not ctx.comparable(i))
+
+
+def members_only(ctx: ProfileContext) -> list[tuple[str, int, int, int, str]]:
+    """(indicator, year, n, of, why) shown for the members only: ``not_aggregable`` (no honest
+    rule) or ``withheld`` (no year with enough members' data), in catalogue order."""
+    if not ctx.is_area or ctx.values.empty:
+        return []
+    latest = A.latest(ctx.values).set_index("indicator")
+    out = []
+    for ind_id in ctx.indicators:
+        if ind_id not in latest.index:
+            continue
+        r = latest.loc[ind_id]
+        if A.NOT_AGGREGABLE in str(r["flag"]):
+            out.append((ind_id, int(r["year"]), int(r["n"]), int(r["of"]), "not_aggregable"))
+        elif pd.isna(r["value"]) and pd.notna(r["withheld_year"]):
+            out.append((ind_id, int(r["withheld_year"]), int(r["withheld_n"]), int(r["withheld_of"]), "withheld"))
+    return out
+
+
+def render_header(ctx: ProfileContext) -> None:
+    """"4 gminy: Kraków, Skawina, Wieliczka, Zielonki" and notes on the territory over time."""
+    lang = ctx.lang
+    names = dict(zip(ctx.all_units["code"], ctx.all_units["name"]))
+    shown = sorted((names.get(c, c) for c in ctx.members), key=str.casefold)
+    listed = ", ".join(shown[:15]) + (t("areas.and_more", lang, n=len(shown) - 15) if len(shown) > 15 else "")
+    st.markdown(t("areas.members_line", lang, n=gminy_word(len(shown), lang), names=listed))
+    st.caption(t("profile.area_method", lang))
+    st.page_link("pages/obszary.py", label=t("profile.area_edit", lang))
+
+
+def render_members_only(ctx: ProfileContext, *, only: str | None = None) -> None:
+    """The members-only indicators, each with an expander holding the members' own values.
+    ``only``: just that indicator (the comparison page's current one)."""
+    lang = ctx.lang
+    items = [x for x in members_only(ctx) if only is None or x[0] == only]
+    if not items:
+        return
+    if only is None:
+        st.subheader(t("profile.members_only_title", lang))
+        st.caption(t("profile.members_only_intro", lang))
+    result = ctx.src.area_result(ctx.members)
+    labels = unit_labels(ctx.all_units.loc[ctx.all_units["code"].isin(ctx.members)], lang)
+    for ind_id, year, n, of, why in items:
+        ind = ctx.indicators[ind_id]
+        cov = coverage_text(n, of, lang)
+        head = t(f"profile.members_only.{why}", lang, name=ind.name(lang), year=year, coverage=cov)
+        with st.expander(head, expanded=only is not None):
+            rows = result.values.loc[(result.values["indicator"] == ind_id) & (result.values["year"] == year)]
+            if rows.empty:
+                continue
+            total = rows.iloc[0]
+            st.markdown(total_text(total, ind, lang))
+            bd = ctx.src.area_breakdown(ctx.members, ind_id, year)
+            frame = breakdown_frame(bd, total, ind, A.rule_for(result, ind, year), ctx.indicators, labels, lang)
+            st.dataframe(frame, hide_index=True, width="stretch", height=min(38 * (len(frame) + 1), 420))
