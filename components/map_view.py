@@ -5,6 +5,7 @@ Clicking a unit on the map (or a row of the ranking) selects it for the whole ap
 """
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from functools import partial
 
@@ -13,7 +14,9 @@ import pandas as pd
 import streamlit as st
 
 import services
-from components import state
+from components import profile_context, state, subject
+from components.labels import gminy_word
+from components.profile_context import group_text
 from components.map_figures import Outline, choropleth_figure, class_labels, histogram_figure, location_codes
 from components.map_state import LEVELS, MapParams, Note, indicator_order, resolve
 from domain import palettes
@@ -22,7 +25,9 @@ from domain.classify import (DEFAULT_K, DEFAULT_METHOD, MAX_K, METHODS, MIN_K, C
                              format_breaks_for_url, parse_breaks)
 from domain.rankings import window
 from i18n import fmt_num, t
+from services import areas as areas_svc
 from services import map as smap
+from services import profile as SP
 
 COMPACT_ABOVE = 400  # rankings longer than this show top/bottom/neighbourhood unless asked for all
 PLOT_CONFIG = {"displaylogo": False, "scrollZoom": True,
@@ -200,6 +205,7 @@ def _on_map_select(key: str, codes: frozenset[str], feature_codes: tuple[str, ..
         code = location_codes([pt["location"]], feature_codes)[0]
         if code in codes:
             state.update(unit=code)
+            subject.choose("unit")
             return
 
 
@@ -208,11 +214,63 @@ def _on_table_select(key: str, codes: list[str]) -> None:
     rows = (ev.get("selection") or {}).get("rows") or []
     if rows and 0 <= rows[0] < len(codes):
         state.update(unit=codes[rows[0]])
+        subject.choose("unit")
+
+
+def _legend(role: str, text: str) -> str:
+    colour = palettes.ROLE_COLOURS[role]
+    return f"<span style='color:{colour}'><b>▭</b></span> " + text
 
 
 def _sel_label(name: str, lang: str) -> str:
-    colour = palettes.ROLE_COLOURS["unit"]
-    return f"<span style='color:{colour}'><b>▭</b></span> " + t("map.selected", lang, name=name)
+    return _legend("unit", t("map.selected", lang, name=name))
+
+
+def subject_outlines(ingest: str, p: MapParams, frame: pd.DataFrame, geo_url: str, lang: str
+                     ) -> tuple[list[Outline], str | None]:
+    """Outlines of the page's subject (the selected unit or the functional area, vermillion), of
+    its peer group (reddish purple; typology / kNN / own list from the URL's peers=, as on the
+    profile) and of a functional area that is not the subject (black); plus a caption saying who
+    the peers are."""
+    v = state.view()
+    units_all = services.units(ingest)
+    shown = subject.current()
+    outlines: list[Outline] = []
+    members = subject.area_members()
+    if members:
+        geom = areas_svc.area_outline(ingest, members)
+        if geom:
+            code = ",".join(members)
+            fc = {"type": "FeatureCollection",
+                  "features": [{"type": "Feature", "id": code, "geometry": json.loads(geom), "properties": {}}]}
+            role = "unit" if shown.is_area else "area_outline"
+            outlines.append(Outline(codes=(code,), geojson=fc, role=role, width=3.5,
+                                    label=_legend(role, t("map.area_outline", lang, gminy=gminy_word(len(members), lang)))))
+    sel_code = v.unit
+    if not shown.is_area and sel_code and sel_code != "PL":
+        selected = ancestor(sel_code, p.level)
+        sel_level = units_all.loc[units_all["code"] == sel_code, "level"]
+        sel_level = sel_level.iloc[0] if len(sel_level) else None
+        order = {"gmina": 0, "powiat": 1, "wojewodztwo": 2}
+        if sel_level in order and order[sel_level] >= order[p.level]:
+            url = geo_url if sel_level == p.level else smap.layer_url(ingest, sel_level)
+            name = units_all.loc[units_all["code"] == sel_code, "name"].iloc[0]
+            if url:
+                outlines.append(Outline(codes=(sel_code,), geojson=url, role="unit", label=_sel_label(name, lang)))
+        elif selected:
+            sel_row = frame.loc[frame["code"] == selected]
+            name = sel_row["name"].iloc[0] if len(sel_row) else selected
+            outlines.append(Outline(codes=(selected,), geojson=geo_url, role="unit", label=_sel_label(name, lang)))
+    if not shown.is_area and (not sel_code or sel_code == "PL"):
+        return outlines, None
+    ctx = profile_context.build(SP.source(ingest), v.unit, v.peers, lang, area=shown.members)
+    if ctx.group.method in ("none", "members") or not ctx.group.codes:
+        return outlines, None
+    url = geo_url if ctx.group.level == p.level else smap.layer_url(ingest, ctx.group.level)
+    if url:
+        outlines.append(Outline(codes=ctx.group.codes, geojson=url, role="peer_outline", width=2.0,
+                                label=_legend("peer_outline", t("map.peers_outline", lang, n=ctx.group.n))))
+    return outlines, t("map.peers_caption", lang, group=group_text(ctx))
 
 
 def _is_phone() -> bool:
@@ -314,20 +372,7 @@ def render(ingest: str | None, lang: str) -> None:
     sel_row = frame.loc[frame["code"] == selected]
     units_all = services.units(ingest)
 
-    outlines = []
-    sel_code = state.view().unit
-    if sel_code and sel_code != "PL":
-        sel_level = units_all.loc[units_all["code"] == sel_code, "level"]
-        sel_level = sel_level.iloc[0] if len(sel_level) else None
-        order = {"gmina": 0, "powiat": 1, "wojewodztwo": 2}
-        if sel_level in order and order[sel_level] >= order[p.level]:
-            url = geo_url if sel_level == p.level else smap.layer_url(ingest, sel_level)
-            name = units_all.loc[units_all["code"] == sel_code, "name"].iloc[0]
-            if url:
-                outlines.append(Outline(codes=(sel_code,), geojson=url, role="unit", label=_sel_label(name, lang)))
-        elif selected:
-            name = sel_row["name"].iloc[0] if len(sel_row) else selected
-            outlines.append(Outline(codes=(selected,), geojson=geo_url, role="unit", label=_sel_label(name, lang)))
+    outlines, peer_note = subject_outlines(ingest, p, frame, geo_url, lang)
     context_url = smap.layer_url(ingest, "wojewodztwo") if p.level != "wojewodztwo" else None
     context_codes = units_all.loc[units_all["level"] == "wojewodztwo", "code"].tolist()
 
@@ -347,6 +392,8 @@ def render(ingest: str | None, lang: str) -> None:
                         selection_mode=("points",), config=PLOT_CONFIG, theme=None,
                         alt=t("map.alt", lang, name=ind.name(lang), year=p.year))
         st.caption(t("map.click_hint", lang))
+        if peer_note:
+            st.caption(peer_note)
         note = geometry_note(frame, lang)
         if note:
             st.caption(note)

@@ -17,6 +17,9 @@ ROLE_COLOURS = {
     "country": "#000000",   # black: Poland
     "other": "#BBBBBB",     # grey: everything else
     "no_data": "#FFFFFF",   # map units without data (drawn with a hatch-like grey outline)
+    # map outlines over the class colours (YlGnBu/PuOr fills): the subject is "unit" (vermillion)
+    "peer_outline": "#CC79A7",  # reddish purple: the subject's peer group
+    "area_outline": "#000000",  # black: a functional area that is not the page's subject
 }
 NO_DATA_FILL = "#F0F0F0"
 NO_DATA_LINE = "#8C8C8C"
