@@ -26,8 +26,7 @@ from components import share
 from i18n import t
 from reports import csv as csv_out
 from reports import png, xlsx
-from reports.interim import source_refs
-from reports.model import ColumnDoc, ExportMeta, SourceRef, file_stem
+from reports.model import ColumnDoc, ExportMeta, SourceRef, file_stem, source_refs
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,49 +3,13 @@ indicators shown for the members only (no honest aggregation rule, e.g. EP turno
 for low coverage, "dane z 13 z 15 gmin"), each with the members' own values one click away."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.areas_view import breakdown_frame, coverage_text, total_text
 from components.labels import gminy_word, unit_labels
-from components.profile_context import ProfileContext
+from components.profile_context import ProfileContext, members_only
 from domain import areas as A
 from i18n import t
-
-
-def withheld(ctx: ProfileContext) -> dict[str, tuple[int, int, int]]:
-    """indicator -> (year, n, of): a year later than the area's latest value whose value was
-    withheld because too few members have data."""
-    if not ctx.is_area or ctx.values.empty:
-        return {}
-    latest = A.latest(ctx.values)
-    late = latest.loc[latest["withheld_year"].notna()]
-    return {r["indicator"]: (int(r["withheld_year"]), int(r["withheld_n"]), int(r["withheld_of"]))
-            for r in late.to_dict("records")}
-
-
-def not_compared(ctx: ProfileContext) -> frozenset[str]:
-    """Profile indicators whose value is not ranked against the peers (an area's counts against
-    its own members)."""
-    return frozenset(i for i in ctx.indicators if not ctx.comparable(i))
-
-
-def members_only(ctx: ProfileContext) -> list[tuple[str, int, int, int, str]]:
-    """(indicator, year, n, of, why) shown for the members only: ``not_aggregable`` (no honest
-    rule) or ``withheld`` (no year with enough members' data), in catalogue order."""
-    if not ctx.is_area or ctx.values.empty:
-        return []
-    latest = A.latest(ctx.values).set_index("indicator")
-    out = []
-    for ind_id in ctx.indicators:
-        if ind_id not in latest.index:
-            continue
-        r = latest.loc[ind_id]
-        if A.NOT_AGGREGABLE in str(r["flag"]):
-            out.append((ind_id, int(r["year"]), int(r["n"]), int(r["of"]), "not_aggregable"))
-        elif pd.isna(r["value"]) and pd.notna(r["withheld_year"]):
-            out.append((ind_id, int(r["withheld_year"]), int(r["withheld_n"]), int(r["withheld_of"]), "withheld"))
-    return out
 
 
 def render_header(ctx: ProfileContext) -> None:

@@ -41,6 +41,7 @@ class ChartResult:
     data: pd.DataFrame = field(default_factory=pd.DataFrame)  # the numbers behind the chart
     takeaway: str = ""  # one sentence from the data (report slide title)
     title: str = ""  # what the chart shows (chart label)
+    source_ids: tuple[str, ...] = ()  # every source behind the chart (the report's source list)
 
     def caption(self, ctx: ProfileContext) -> str:
         text = t("chart.caption", ctx.lang, sources=self.sources, years=self.years, group=group_text(ctx))
@@ -71,14 +72,17 @@ def years_text(years) -> str:
     return ", ".join(str(y) for y in ys)
 
 
-def sources_text(ctx: ProfileContext, prov: pd.DataFrame, indicator: str, years, extra=()) -> str:
+def sources_text(ctx: ProfileContext, prov: pd.DataFrame, indicator: str, years, extra=(), ids: list | None = None
+                 ) -> str:
     """Publishers (vintage) behind the level's values of ``indicator`` in ``years`` and behind the
     extra rows (source, method, n, of, role name) of the subject / województwo / Poland, then what
     was computed: "…; wyliczone z danych źródłowych" / "woj. X: suma/wyliczenie z 169 z 169 jednostek"."""
     lookup = ctx.source_lookup()
     p = prov.loc[(prov["indicator"] == indicator) & prov["year"].isin(list(years))]
-    ids = list(dict.fromkeys(list(p["source"]) + [r["source"] for r in extra]))
-    parts = [lookup.get(i, i) for i in ids]
+    used = list(dict.fromkeys(list(p["source"]) + [r["source"] for r in extra]))
+    if ids is not None:
+        ids.extend(used)
+    parts = [lookup.get(i, i) for i in used]
     methods = set(p["method"]) | {r["method"] for r in extra if not r.get("role")}
     notes = []
     if "derived" in methods or "aggregated" in methods:
@@ -189,9 +193,11 @@ def trend(ctx: ProfileContext, indicator: str) -> ChartResult:
     note = t("chart.series_note", lang)
     if not compared:
         note += " " + _not_compared_note(ctx, indicator)
-    return ChartResult(key, fig, sources=sources_text(ctx, prov, indicator, years, own_sources(ctx, indicator) + extra),
+    ids: list = []
+    return ChartResult(key, fig, sources=sources_text(ctx, prov, indicator, years, own_sources(ctx, indicator) + extra,
+                                                      ids),
                        years=years_text(years), note=note, data=data, title=ind.name(lang),
-                       takeaway=_trend_takeaway(ctx, ind, unit, band))
+                       takeaway=_trend_takeaway(ctx, ind, unit, band), source_ids=tuple(ids))
 
 
 def _trend_takeaway(ctx: ProfileContext, ind, unit: pd.DataFrame, band: pd.DataFrame) -> str:
@@ -275,8 +281,10 @@ def ranking(ctx: ProfileContext, indicator: str) -> ChartResult:
     else:
         takeaway = t("chart.takeaway.peers_only", lang, indicator=ind.name(lang), year=year,
                      group=ctx.peer_text("chart.peers"), median=fmt(med), best=ctx.names.get(order[0], order[0]))
-    return ChartResult(key, fig, sources=sources_text(ctx, prov, indicator, [year], own_sources(ctx, indicator)),
-                       years=str(year), note=note, data=data, takeaway=takeaway, title=ind.name(lang))
+    ids: list = []
+    return ChartResult(key, fig, sources=sources_text(ctx, prov, indicator, [year], own_sources(ctx, indicator), ids),
+                       years=str(year), note=note, data=data, takeaway=takeaway, title=ind.name(lang),
+                       source_ids=tuple(ids))
 
 
 def distribution(ctx: ProfileContext, indicator: str) -> ChartResult:
@@ -320,8 +328,10 @@ def distribution(ctx: ProfileContext, indicator: str) -> ChartResult:
         takeaway = t("chart.takeaway.medians", lang, indicator=ind.name(lang), year=year,
                      level=level_plural(ctx.level, lang), all=fmt(med_all), group=ctx.peer_text("chart.peers"),
                      median=fmt(med_peers))
-    return ChartResult(key, fig, sources=sources_text(ctx, prov, indicator, [year], own_sources(ctx, indicator)),
-                       years=str(year), note=note, data=data, takeaway=takeaway, title=ind.name(lang))
+    ids: list = []
+    return ChartResult(key, fig, sources=sources_text(ctx, prov, indicator, [year], own_sources(ctx, indicator), ids),
+                       years=str(year), note=note, data=data, takeaway=takeaway, title=ind.name(lang),
+                       source_ids=tuple(ids))
 
 
 def default_x(ctx: ProfileContext, options: list[str], y: str) -> str:
@@ -358,7 +368,8 @@ def scatter(ctx: ProfileContext, x_id: str, y_id: str) -> ChartResult:
     fig = charts.scatter_figure(frame=f, x_title=axis_title(ix, lang, yx), y_title=axis_title(iy, lang, yy),
                                 names=names, lang=lang, x_log=needs_log(f["x"].to_numpy()),
                                 y_log=needs_log(f["y"].to_numpy()), x_decimals=ix.decimals, y_decimals=iy.decimals)
-    src, src2 = sources_text(ctx, prov, x_id, [yx]), sources_text(ctx, prov, y_id, [yy])
+    ids: list = []
+    src, src2 = sources_text(ctx, prov, x_id, [yx], ids=ids), sources_text(ctx, prov, y_id, [yy], ids=ids)
     sources = src if src == src2 else f"{src}; {src2}"
     n = int((f["role"] != "unit").sum())
     note = t("chart.scatter_note", lang, n=n)
@@ -379,7 +390,7 @@ def scatter(ctx: ProfileContext, x_id: str, y_id: str) -> ChartResult:
     else:
         takeaway = title
     return ChartResult(key, fig, sources=sources, years=years_text({yx, yy}), note=note, data=data, takeaway=takeaway,
-                       title=title)
+                       title=title, source_ids=tuple(dict.fromkeys(ids)))
 
 
 def quadrant(ctx: ProfileContext, indicator: str) -> ChartResult:
@@ -431,8 +442,11 @@ def quadrant(ctx: ProfileContext, indicator: str) -> ChartResult:
                      corner=t(f"chart.quadrant.{corner}", lang))
     else:
         takeaway = t("chart.quadrant_title", lang, name=ind.name(lang), first=first, last=last)
-    return ChartResult(key, fig, sources=sources_text(ctx, prov, indicator, [first, last], own_sources(ctx, indicator)),
-                       years=f"{first}, {last}", note=note, data=data, takeaway=takeaway, title=ind.name(lang))
+    ids: list = []
+    return ChartResult(key, fig, sources=sources_text(ctx, prov, indicator, [first, last], own_sources(ctx, indicator),
+                                                      ids),
+                       years=f"{first}, {last}", note=note, data=data, takeaway=takeaway, title=ind.name(lang),
+                       source_ids=tuple(ids))
 
 
 def age(ctx: ProfileContext) -> ChartResult:
@@ -459,7 +473,7 @@ def age(ctx: ProfileContext) -> ChartResult:
                  year=int(b["year"]), post0=fmt_num(a["post_pct"], 1, lang), y0=int(a["year"]),
                  pre=fmt_num(b["pre_pct"], 1, lang))
     return ChartResult("age", fig, sources=src, years=years_text(frame["year"]), note=t("chart.age.note", lang),
-                       data=data, takeaway=takeaway, title=title)
+                       data=data, takeaway=takeaway, title=title, source_ids=tuple(dict.fromkeys(rows["source"])))
 
 
 def position(ctx: ProfileContext, cards: pd.DataFrame) -> ChartResult:
@@ -500,7 +514,7 @@ def position(ctx: ProfileContext, cards: pd.DataFrame) -> ChartResult:
         "label": t("chart.col_indicator", lang), "value": t("chart.col_value", lang), "year": t("chart.col_year", lang),
         "rank": t("chart.col_rank", lang), "of": t("chart.col_of", lang), "percentile": t("chart.col_percentile", lang)})
     return ChartResult("position", fig, sources=src, years=years_text(df["year"]), note=note, data=data,
-                       takeaway=takeaway, title=title)
+                       takeaway=takeaway, title=title, source_ids=tuple(dict.fromkeys(used["source"])))
 
 
 def lower_first(text: str) -> str:

@@ -20,6 +20,7 @@ from components.labels import gminy_word, unit_label
 from domain import areas as A
 from domain import peers as P
 from domain.catalogue import Indicator
+from domain.narrative import Statement
 from domain.profile import value_at, with_row
 from domain.teryt import COUNTRY
 from i18n import fmt_num, t
@@ -207,6 +208,41 @@ def build_area(src, members: tuple[str, ...], peers_param: str | None, lang: str
                           knn_years=knn_years, region=regions.pop() if len(regions) == 1 else None, members=codes)
 
 
+def withheld(ctx: ProfileContext) -> dict[str, tuple[int, int, int]]:
+    """indicator -> (year, n, of): a year later than the area's latest value whose value was
+    withheld because too few members have data."""
+    if not ctx.is_area or ctx.values.empty:
+        return {}
+    latest = A.latest(ctx.values)
+    late = latest.loc[latest["withheld_year"].notna()]
+    return {r["indicator"]: (int(r["withheld_year"]), int(r["withheld_n"]), int(r["withheld_of"]))
+            for r in late.to_dict("records")}
+
+
+def not_compared(ctx: ProfileContext) -> frozenset[str]:
+    """Profile indicators whose value is not ranked against the peers (an area's counts against
+    its own members)."""
+    return frozenset(i for i in ctx.indicators if not ctx.comparable(i))
+
+
+def members_only(ctx: ProfileContext) -> list[tuple[str, int, int, int, str]]:
+    """(indicator, year, n, of, why) shown for the members only: ``not_aggregable`` (no honest
+    rule) or ``withheld`` (no year with enough members' data), in catalogue order."""
+    if not ctx.is_area or ctx.values.empty:
+        return []
+    latest = A.latest(ctx.values).set_index("indicator")
+    out = []
+    for ind_id in ctx.indicators:
+        if ind_id not in latest.index:
+            continue
+        r = latest.loc[ind_id]
+        if A.NOT_AGGREGABLE in str(r["flag"]):
+            out.append((ind_id, int(r["year"]), int(r["n"]), int(r["of"]), "not_aggregable"))
+        elif pd.isna(r["value"]) and pd.notna(r["withheld_year"]):
+            out.append((ind_id, int(r["withheld_year"]), int(r["withheld_n"]), int(r["withheld_of"]), "withheld"))
+    return out
+
+
 def source_lookup(sources: pd.DataFrame, lang: str) -> dict[str, str]:
     """Source id -> "Publisher (vintage)"."""
     col = "publisher_" + lang
@@ -297,6 +333,32 @@ def _weighted_name(ctx: ProfileContext, ind: str) -> str:
     name = ctx.indicators[ind].name(ctx.lang) if ind in ctx.indicators else ind
     w = ctx.group.neighbours.weights.get(ind, 1.0) if ctx.group.neighbours else 1.0
     return name if w == 1 else f"{name} ×{fmt_num(w, 1 if w % 1 else 0, ctx.lang)}"
+
+
+def statement_text(s: Statement, ctx: ProfileContext, *, plain: bool = False) -> str:
+    """One sentence, e.g. "**Frekwencja ...** (2023): 77,40 % — więcej niż mediana grupy
+    (70,65 %); 4. miejsce na 26. Źródło: PKW (2011–2023)." (Markdown; ``plain``: without the
+    Markdown emphasis, for reports)."""
+    lang = ctx.lang
+    ind = ctx.indicators[s.indicator]
+
+    def val(x: float) -> str:
+        return f"{fmt_num(x, ind.decimals, lang)} {ind.unit(lang)}".strip()
+
+    comparison = ctx.peer_text(f"narrative.{'more' if s.direction == 'above' else 'less'}", median=val(s.peer_median),
+                               n=s.peer_n)
+    key = "narrative.sentence_neutral" if s.kind == "notable" else "narrative.sentence"
+    text = t(key, lang, name=ind.name(lang), year=s.year, value=val(s.value), comparison=comparison, rank=s.rank,
+             of=s.of)
+    if s.small_base:
+        sb = s.small_base
+        base = ctx.indicators.get(sb["indicator"])
+        text += " " + t("narrative.small_base", lang, base=base.name(lang) if base else sb["indicator"],
+                        value=fmt_num(sb["value"], 0, lang), year=sb["year"], below=fmt_num(sb["below"], 0, lang))
+    src = ctx.source_line({"source": s.source, "method": s.method, "n": None, "of": None})
+    if plain:
+        return f"{text.replace('**', '')} {t('narrative.source_plain', lang, source=src)}"
+    return text + " " + t("narrative.source", lang, source=src)
 
 
 def level_plural(level: str, lang: str) -> str:

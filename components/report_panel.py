@@ -1,7 +1,8 @@
 """The reports page's body: subject (unit or area), chart choice, outline, download buttons.
 
-The view is fully in the URL: unit or area, peers, lang, and the chosen charts (``charts`` extra,
-comma-separated chart keys such as ``position,trend:population_total``). Files are generated on
+The view is fully in the URL: unit or area (components.subject), peers, lang, and the chosen
+charts (``charts`` extra, comma-separated chart keys of components.profile_charts such as
+``position,trend:population_total,ranking:turnout_sejm``). Files are generated on
 click (deferred download) from a cached report model, so choosing charts costs nothing until a
 file is wanted and a second click on the same report is instant.
 """
@@ -12,9 +13,9 @@ import datetime as dt
 import streamlit as st
 
 import services
-from components import downloads, share, state
+from components import downloads, profile_charts, share, state, subject
 from i18n import t
-from reports import interim
+from reports.gather import default_charts
 from reports.model import file_stem
 from reports.tables import key_indicator_frame
 from services import reports as rs
@@ -38,7 +39,7 @@ def chosen_charts(available: list[str], lang: str) -> tuple[str, ...]:
     """The URL's chart choice (validated), else the defaults."""
     raw = state.get_extra("charts")
     if raw is None:
-        return tuple(interim.default_charts(available))
+        return tuple(default_charts(available))
     if raw == "none":
         return ()
     keys = [k for k in raw.split(",") if k]
@@ -48,35 +49,32 @@ def chosen_charts(available: list[str], lang: str) -> tuple[str, ...]:
     return tuple(k for k in keys if k in available)
 
 
-def subject(ingest: str, lang: str) -> tuple[str | None, tuple[str, ...]]:
-    """(unit code, area gminy) of the report; exactly one is set."""
-    view = state.view()
-    if view.area:
+def report_subject(ingest: str, lang: str) -> tuple[str | None, tuple[str, ...]]:
+    """(unit code, area gminy) of the report; exactly one is set (components.subject decides)."""
+    shown = subject.render_switch(ingest, lang)
+    if shown.is_area:
         units = services.units(ingest)
         gminy = set(units.loc[units["level"] == "gmina", "code"])
-        known = tuple(c for c in view.area if c in gminy)
-        unknown = [c for c in view.area if c not in gminy]
+        known = tuple(c for c in shown.members if c in gminy)
+        unknown = [c for c in shown.members if c not in gminy]
         if unknown:
             st.warning(t("report.area_unknown_codes", lang, codes=", ".join(unknown[:20])), icon="⚠️")
-        if known:
+        if len(known) >= 2:
             st.info(t("report.subject_area", lang, n=len(known)), icon="🗺️")
-            if st.button(t("report.use_unit_instead", lang), key="rp_use_unit"):
-                state.update(area=())
-                st.rerun()
             return None, known
-    if not view.unit:
+    if not state.view().unit:
         st.info(t("report.pick_unit_hint", lang), icon="🔎")
-    return view.unit or "PL", ()
+    return state.view().unit or "PL", ()
 
 
 def render(ingest: str, lang: str) -> None:
-    code, area = subject(ingest, lang)
-    available = rs.available_charts(ingest, code, area)
+    code, area = report_subject(ingest, lang)
+    available = rs.available_charts(ingest, code, area, state.view().peers)
     charts = chosen_charts(available, lang)
     indicators = services.indicators(ingest)
     st.session_state["rp_charts"] = list(charts)
     st.multiselect(t("report.charts_label", lang), available, key="rp_charts",
-                   format_func=lambda k: interim.chart_label(k, indicators, lang), help=t("report.charts_help", lang),
+                   format_func=lambda k: profile_charts.label(k, indicators, lang), help=t("report.charts_help", lang),
                    on_change=_on_charts_change)
     st.caption(t("report.language_note", lang))
 

@@ -41,7 +41,7 @@ if ctx.group.method != "none":
         profile_peers.render_definition(ctx)
         profile_peers.render_members(ctx)
 
-skip = profile_area.not_compared(ctx)
+skip = profile_context.not_compared(ctx)
 cards = build_cards(ctx.values, ctx.indicators, ctx.matrix, unit=ctx.code, peers=ctx.group.codes,
                     national=not ctx.is_area, not_compared=skip)
 if ctx.group.method != "none":
@@ -49,7 +49,7 @@ if ctx.group.method != "none":
                                      ctx.group.codes, unit=ctx.code), ctx)
 st.divider()
 st.subheader(t("profile.cards_title", lang))
-profile_cards.render(cards, ctx, profile_area.withheld(ctx))
+profile_cards.render(cards, ctx, profile_context.withheld(ctx))
 profile_area.render_members_only(ctx)
 
 share.link_box("profil")

@@ -32,6 +32,7 @@ CHART_PX = (1400, 640)  # CSS px; rendered at scale 1.4 -> 1960 x 896 px
 CHART_SCALE = 1.4
 FONT_SCALE = 1.3
 MAX_TABLE_ROWS = 12
+MAX_MEMBER_LINES = 45  # an area's gminy listed on its slide (the rest: "and N more")
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY, LAYOUT_BLANK = 0, 5, 6
 
 
@@ -134,23 +135,23 @@ def build_deck(model: ReportModel) -> bytes:
         s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
         _title(s, t("report.key_indicators", lang))
         rows = list(model.key_indicators)[:MAX_TABLE_ROWS]
-        ranked = not model.is_area
-        heads = [t("report.col_indicator", lang), t("report.col_value", lang), t("report.col_year", lang)]
-        if ranked:
-            heads.append(t("report.col_rank_national", lang))
+        heads = [t("report.col_indicator", lang), t("report.col_value", lang), t("report.col_year", lang),
+                 t("report.col_coverage" if model.is_area else "report.col_rank_national", lang),
+                 t("report.col_rank_peers", lang)]
         top = Inches(1.45)
         height = Inches(0.36) * (len(rows) + 1)
         table = s.shapes.add_table(len(rows) + 1, len(heads), MARGIN, top, W - 2 * MARGIN, height).table
-        widths = [Inches(6.4), Inches(3.2), Inches(1.0), Inches(1.73)] if ranked else \
-            [Inches(7.4), Inches(3.8), Inches(1.13)]
-        for c, w in enumerate(widths):
+        for c, w in enumerate([Inches(5.2), Inches(2.9), Inches(0.9), Inches(1.9), Inches(1.43)]):
             table.columns[c].width = w
         for c, head in enumerate(heads):
             _text(table.cell(0, c).text_frame, head, size=14, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
         for r, k in enumerate(rows, start=1):
-            cells = [k.name, f"{k.value_text} {k.unit}", str(k.year)]
-            if ranked:
-                cells.append(f"{k.national_rank} / {fmt_num(k.national_of, 0, lang)}" if k.national_rank else "–")
+            if model.is_area:
+                fourth = k.coverage or "–"
+            else:
+                fourth = f"{k.national_rank} / {fmt_num(k.national_of, 0, lang)}" if k.national_rank else "–"
+            cells = [k.name, f"{k.value_text} {k.unit}", str(k.year), fourth,
+                     f"{k.peer_rank} / {fmt_num(k.peer_of, 0, lang)}" if k.peer_rank else "–"]
             for c, text in enumerate(cells):
                 _text(table.cell(r, c).text_frame, text, size=13, bold=(c == 1),
                       align=PP_ALIGN.LEFT if c == 0 else PP_ALIGN.RIGHT)
@@ -159,10 +160,31 @@ def build_deck(model: ReportModel) -> bytes:
         if more > 0:
             footer = t("report.deck_more_rows", lang, n=more) + " " + footer
         _footer(s, footer)
-        _notes(s, [t("report.note_ranks", lang), *model.narrative])
+        _notes(s, [*model.notes[:2], *model.narrative])
+
+    # 2b. an area's gminy (and what is given for them only)
+    if model.members:
+        s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+        _title(s, t("report.members_title", lang, n=len(model.members)))
+        names = [f"{name} ({code})" for code, name in model.members]
+        shown = names[:MAX_MEMBER_LINES]
+        if len(names) > len(shown):
+            shown.append(t("areas.and_more", lang, n=len(names) - len(shown)).strip())
+        n_cols = 1 if len(shown) <= 12 else 2 if len(shown) <= 24 else 3
+        per = -(-len(shown) // n_cols)
+        col_w = (W - 2 * MARGIN) // n_cols
+        body_h = Inches(3.4) if model.members_only else Inches(5.0)
+        for i in range(n_cols):
+            box = s.shapes.add_textbox(MARGIN + i * col_w, Inches(1.45), col_w, body_h)
+            _bullets(box.text_frame, shown[i * per:(i + 1) * per], size=14 if n_cols < 3 else 12)
+        if model.members_only:
+            box = s.shapes.add_textbox(MARGIN, Inches(5.0), W - 2 * MARGIN, Inches(1.5))
+            _bullets(box.text_frame, [t("report.members_only_title", lang) + ":", *model.members_only], size=13)
+        _footer(s, t("report.deck_footer_sources", lang, sources=all_sources))
+        _notes(s, list(model.notes))
 
     # 3. strengths and weaknesses
-    if model.strengths or model.weaknesses:
+    if model.strengths or model.weaknesses or model.sw_note:
         s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
         _title(s, t("report.deck_sw_title", lang, name=model.short_name))
         col_w = (W - 2 * MARGIN - Inches(0.4)) // 2
@@ -172,10 +194,10 @@ def build_deck(model: ReportModel) -> bytes:
             hb = s.shapes.add_textbox(left, Inches(1.5), col_w, Inches(0.6))
             _text(hb.text_frame, head, size=22, bold=True, color=colour)
             bb = s.shapes.add_textbox(left, Inches(2.2), col_w, Inches(4.4))
-            _bullets(bb.text_frame, items or [t("report.no_strengths" if i == 0 else "report.no_weaknesses", lang)],
-                     size=16)
+            empty = model.sw_note or t("report.no_strengths" if i == 0 else "report.no_weaknesses", lang)
+            _bullets(bb.text_frame, items or [empty], size=16)
         _footer(s, t("report.deck_footer_sources", lang, sources=all_sources))
-        _notes(s, [t("report.note_ranks", lang)])
+        _notes(s, [model.peer_definition, *model.notes[:2]])
 
     # 4. one slide per chart
     for item in model.charts:

@@ -1,9 +1,15 @@
-"""Gather a report's inputs from a data source and build the model (no Streamlit here).
+"""Build a report model from the same pieces as the profile and comparison pages (no Streamlit).
 
-``src`` is anything with the Store's read methods — ``units()``, ``unit_values(code)``,
-``indicators()``, ``sources()``, ``values(units=, indicators=)``, ``level_values(ind, year, level)``,
-``boundaries(codes)`` and ``layer(level)``: the Store itself (CLI, tests, benchmarks) or
-services.reports.CachedSource (the app: the same calls through st.cache_data, keyed by ingest).
+A unit or a functional area becomes a components.profile_context.ProfileContext (peer group by
+domain.peers from the URL's ``peers=`` — typology, kNN or own list; an area: its own gminy,
+powiaty of similar size, kNN powiaty or own list), its key indicators are
+domain.profile.profile_cards (national ranks by domain.rankings; none for an area), strengths and
+weaknesses domain.narrative.summarise, and the charts components.profile_charts (the very
+ChartResults the comparison page shows, with their data-generated takeaways). The peer-group
+definition is components.profile_context.group_text — word for word what the profile says.
+
+``src`` is a data source with the profile's interface: services.profile.Source (the app's
+cached reads) or a bare Store (wrapped in reports.source.StoreSource: command line, tests).
 """
 from __future__ import annotations
 
@@ -12,36 +18,62 @@ import json
 
 import pandas as pd
 
-from domain import areas as A
-from i18n import t
-from reports import interim
+from components import profile_charts
+from components.labels import unit_type_label
+from components.profile_context import (ProfileContext, build as build_context, group_text, level_plural,
+                                        members_only, not_compared, statement_text)
+from domain.narrative import MIN_PEERS, summarise
+from domain.profile import profile_cards
+from i18n import fmt_num, t
 from reports.locator import Locator, context_features
-from reports.model import ReportModel
+from reports.model import ChartItem, KeyIndicator, ReportModel, source_refs
+from reports.source import as_source
 
+ALWAYS_SOURCES = ("teryt_units_2026",)  # unit names and codes
+MAP_SOURCE = "prg_boundaries"
 LOCATOR_CONTEXT_LEVEL = {"gmina": "gmina", "powiat": "powiat", "wojewodztwo": "wojewodztwo"}
+DEFAULT_CHARTS = ("position", "trend:population_total", "ranking:own_revenue_per_capita", "trend:turnout_sejm",
+                  "age")
+MAX_SUBTITLE_MEMBERS = 8
 
 
-def unit_title(row: dict, lang: str, parents: dict[str, str]) -> tuple[str, str, str]:
-    """(title, subtitle, short name) of a unit, in the style of components.labels."""
+# -- titles ----------------------------------------------------------------------------------------
+def unit_title(row: dict, lang: str, parents: dict[str, str]) -> tuple[str, str]:
+    """(title, subtitle) of a unit, e.g. ("Bolesławiec", "gmina wiejska · pow. bolesławiecki · TERYT 0201022")."""
     level, name, code = row["level"], row["name"], row["code"]
     if level == "country":
-        return t("unit.poland", lang), t("unit.country", lang), t("unit.poland", lang)
+        return t("unit.poland", lang), t("unit.country", lang)
     if level == "wojewodztwo":
-        title = t("report.title_woj", lang, name=name)
-        return title, f"{t('unit.wojewodztwo', lang)} · TERYT {code}", title
-    if level == "powiat":
-        if row.get("city_powiat"):
-            return name, f"{t('unit.city_powiat', lang)} · TERYT {code}", name
-        title = t("report.title_powiat", lang, name=name)
-        return title, f"{t('unit.powiat', lang)} · TERYT {code}", title
-    kind = t("unit.city_with_powiat_rights", lang) if row.get("city_powiat") else \
-        t(f"gmina_type.{row.get('gmina_type') or 'other'}", lang)
+        return t("report.title_woj", lang, name=name), f"{unit_type_label(row, lang)} · TERYT {code}"
+    if level == "powiat" and not row.get("city_powiat"):
+        return t("report.title_powiat", lang, name=name), f"{unit_type_label(row, lang)} · TERYT {code}"
+    kind = unit_type_label(row, lang)
     powiat = parents.get(row.get("parent_code") or "", "")
-    sub = f"{kind} · {t('report.powiat_prefix', lang, name=powiat)} · TERYT {code}" if powiat and not \
-        row.get("city_powiat") else f"{kind} · TERYT {code}"
-    return name, sub, name
+    if level == "gmina" and powiat and not row.get("city_powiat"):
+        return name, f"{kind} · {t('report.powiat_prefix', lang, name=powiat)} · TERYT {code}"
+    return name, f"{kind} · TERYT {code}"
 
 
+def member_names(ctx: ProfileContext) -> list[tuple[str, str]]:
+    """An area's gminy as (code, name), alphabetically."""
+    names = dict(zip(ctx.all_units["code"], ctx.all_units["name"]))
+    return sorted(((c, names.get(c, c)) for c in ctx.members), key=lambda x: (x[1].casefold(), x[0]))
+
+
+def _titles(ctx: ProfileContext) -> tuple[str, str]:
+    lang = ctx.lang
+    if ctx.is_area:
+        names = [n for _, n in member_names(ctx)]
+        shown = ", ".join(names[:MAX_SUBTITLE_MEMBERS])
+        if len(names) > MAX_SUBTITLE_MEMBERS:
+            shown += t("areas.and_more", lang, n=len(names) - MAX_SUBTITLE_MEMBERS)
+        return ctx.label, t("report.area_subtitle", lang, names=shown)
+    units = ctx.all_units
+    parents = dict(zip(units.loc[units["level"] == "powiat", "code"], units.loc[units["level"] == "powiat", "name"]))
+    return unit_title(ctx.row, lang, parents)
+
+
+# -- locator map -------------------------------------------------------------------------------------
 def _geometry(src, codes: list[str]) -> list[dict]:
     b = src.boundaries(list(codes))
     return [json.loads(g) for g in b["geojson"]] if b is not None and not b.empty else []
@@ -56,95 +88,198 @@ def locator(src, codes: list[str], level: str, label: str = "") -> Locator | Non
     regions = [f["geometry"] for f in json.loads(regions_layer[0])["features"]]
     context: list[dict] = []
     ctx_level = LOCATOR_CONTEXT_LEVEL.get(level)
-    if ctx_level and ctx_level != "wojewodztwo":
-        lay = src.layer(ctx_level)
-        if lay is not None:
-            context = context_features(json.loads(lay[0]), highlight)
-    elif ctx_level == "wojewodztwo":
-        lay = src.layer("powiat")
+    if ctx_level:
+        lay = src.layer("powiat" if ctx_level == "wojewodztwo" else ctx_level)
         if lay is not None:
             context = context_features(json.loads(lay[0]), highlight)
     return Locator(regions=tuple(regions), highlight=tuple(highlight), context=tuple(context), label=label)
 
 
-def area_values(src, members: tuple[str, ...]) -> pd.DataFrame:
-    """A functional area's values by domain.areas (the same numbers as the Obszary page): through
-    the source's cached ``area_values`` when it has one (the app), else computed here (Store)."""
-    if hasattr(src, "area_values"):
-        return src.area_values(tuple(members))
-    codes = A.canonical_codes(members)
-    result = A.compute(codes, src.values(units=list(codes)), src.indicators(), src.units(include_historical=True))
-    return result.unit_values()
+# -- pieces ----------------------------------------------------------------------------------------
+def short_source(row: dict, ctx: ProfileContext) -> str:
+    """"GUS (2024)"; computed values say so, with coverage ("… (obliczone: 4 z 4 gmin)")."""
+    s = ctx.sources.set_index("id")
+    sid = row["source"]
+    if sid not in s.index:
+        return str(sid)
+    r = s.loc[sid]
+    base = f"{publisher_short(str(r['publisher_' + ctx.lang]))} ({r['vintage']})"
+    method, n, of = row.get("method", "source"), row.get("n"), row.get("of")
+    if method == "aggregated" and of == of and of:
+        key = "report.coverage_gminy" if ctx.is_area else "report.coverage"
+        return t("report.computed_source", ctx.lang, source=base, coverage=t(key, ctx.lang, n=int(n), of=int(of)))
+    if method in ("aggregated", "derived"):
+        return t("report.derived_source", ctx.lang, source=base)
+    return base
 
 
-def values_for(src, *, code: str | None = None, area: tuple[str, ...] = ()) -> tuple[pd.DataFrame, str]:
-    """(values, level) of a unit or an area (an area's values are computed from its gminy)."""
-    if area:
-        units = src.units()
-        members = tuple(c for c in area if c in set(units["code"]))
-        return area_values(src, members), "gmina"
+def publisher_short(publisher: str) -> str:
+    """"GUS – Bank Danych Lokalnych (eksport)" -> "GUS"; the full text is in the sources section."""
+    return publisher.split(" (")[0].split(" – ")[0].strip()
+
+
+def key_indicators(ctx: ProfileContext, cards: pd.DataFrame) -> list[KeyIndicator]:
+    lang = ctx.lang
+    rows = []
+    for r in cards.to_dict("records"):
+        ind = ctx.indicators[r["indicator"]]
+        computed = r.get("method", "source") != "source"
+        coverage = ""
+        if ctx.is_area and r.get("of") == r.get("of") and r.get("of"):
+            coverage = t("areas.coverage", lang, n=int(r["n"]), of=int(r["of"]))
+        rows.append(KeyIndicator(
+            indicator_id=ind.id, name=ind.name(lang), value=float(r["value"]),
+            value_text=fmt_num(r["value"], ind.decimals, lang), unit=ind.unit(lang), year=int(r["year"]),
+            source=short_source(r, ctx), category=t(f"category.{ind.category}", lang),
+            national_rank=int(r["rank"]) if pd.notna(r["rank"]) else None,
+            national_of=int(r["rank_of"]) if pd.notna(r["rank"]) else None,
+            peer_rank=int(r["peer_rank"]) if pd.notna(r["peer_rank"]) else None,
+            peer_of=int(r["peer_rank_of"]) if pd.notna(r["peer_rank"]) else None,
+            note=t("report.computed_short", lang) if computed else "", coverage=coverage))
+    return rows
+
+
+def narrative(ctx: ProfileContext, keys: list[KeyIndicator]) -> list[str]:
+    """Plain statements for the speaker notes: the headline indicators with their ranks."""
+    lang = ctx.lang
+    heads = {i for i, ind in ctx.indicators.items() if ind.headline}
+    out = []
+    for k in keys:
+        if k.indicator_id not in heads:
+            continue
+        text = t("report.narrative_value", lang, name=k.name, value=k.value_text, unit=k.unit, year=k.year)
+        if k.national_rank:
+            text += " " + t("report.narrative_rank", lang, rank=k.national_rank, of=fmt_num(k.national_of, 0, lang),
+                            level=level_plural(ctx.level, lang))
+        if k.peer_rank:
+            text += " " + ctx.peer_text("report.narrative_peer_rank", rank=k.peer_rank, of=k.peer_of)
+        out.append(text)
+    return out
+
+
+def members_only_lines(ctx: ProfileContext) -> list[str]:
+    lang = ctx.lang
+    out = []
+    for ind_id, year, n, of, why in members_only(ctx):
+        out.append(t(f"profile.members_only.{why}", lang, name=ctx.indicators[ind_id].name(lang), year=year,
+                     coverage=t("areas.coverage", lang, n=n, of=of)))
+    return out
+
+
+# -- chart choice ------------------------------------------------------------------------------------
+def available_keys(values: pd.DataFrame, indicators: dict, *, ranked: bool, area_members: bool = False) -> list[str]:
+    """Chart keys with data for a subject's ``values``: the position chart (units with national
+    ranks), per profile indicator a time series (>= 3 years), ranking, distribution, level ×
+    change (>= 2 years) and a scatter against population, and the age structure."""
+    v = values.loc[values["value"].notna()]
+    counts = v.groupby("indicator")["year"].nunique()
+    out = ["position"] if ranked else []
+    x = "population_density" if area_members else "population_total"
+    for ind_id, ind in indicators.items():
+        n = int(counts.get(ind_id, 0))
+        if not ind.profile or not n:
+            continue
+        if n >= 3:
+            out.append(f"trend:{ind_id}")
+        out += [f"ranking:{ind_id}", f"distribution:{ind_id}"]
+        if n >= 2:
+            out.append(f"quadrant:{ind_id}")
+        if ind_id != x:
+            out.append(f"scatter:{x}:{ind_id}")
+    if set(profile_charts.AGE_GROUPS) <= set(counts.index):
+        out.append("age")
+    return out
+
+
+def default_charts(available: list[str]) -> list[str]:
+    return [k for k in DEFAULT_CHARTS if k in available]
+
+
+def chart_choices(src, *, code: str | None = None, area: tuple[str, ...] = (), peers: str | None = None) -> list[str]:
+    src = as_source(src)
+    if len(area) >= 2:
+        members_mode = not peers or peers.startswith("members")
+        return available_keys(src.area_values(tuple(area)), src.indicators(), ranked=False, area_members=members_mode)
     code = code or "PL"
     units = src.units()
     level = units.loc[units["code"] == code, "level"]
-    return src.unit_values(code), (level.iloc[0] if len(level) else "country")
+    ranked = len(level) > 0 and level.iloc[0] != "country"
+    return available_keys(src.unit_values(code), src.indicators(), ranked=ranked)
 
 
-def chart_choices(src, *, code: str | None = None, area: tuple[str, ...] = ()) -> list[str]:
-    values, level = values_for(src, code=code, area=area)
-    return interim.available_charts(values, src.indicators(), ranked=not area and level != "country")
-
-
-def inputs(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = (), peers: str | None = None,
-           charts: tuple[str, ...] | None = None, permalink: str = "", today: dt.date | None = None,
-           with_map: bool = True) -> interim.Inputs:
-    """Everything the interim model needs, for a unit (``code``) or an area (``area``)."""
+# -- the model ----------------------------------------------------------------------------------------
+def build(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = (), peers: str | None = None,
+          charts: tuple[str, ...] | None = None, permalink: str = "", today: dt.date | None = None,
+          with_map: bool = True) -> ReportModel:
+    """The report of a unit (``code``) or a functional area (``area``: its gminy)."""
+    src = as_source(src)
     units = src.units()
-    indicators = src.indicators()
-    sources = src.sources()
-    parents = dict(zip(units.loc[units["level"] == "powiat", "code"], units.loc[units["level"] == "powiat", "name"]))
-    names = dict(zip(units["code"], units["name"]))
-    if area:
-        members = [c for c in area if c in names]
-        values = area_values(src, tuple(members))
-        shown = ", ".join(names[c] for c in members[:6]) + ("…" if len(members) > 6 else "")
-        title = t("report.area_title", lang, n=len(members))
-        subtitle = t("report.area_subtitle", lang, names=shown)
-        short = t("report.area_short", lang)
-        codes, level, row, peer_codes, method = tuple(members), "gmina", None, (), "none"
-        level_latest = pd.DataFrame()
-        peer_values = None
-    else:
-        code = code or "PL"
-        found = units.loc[units["code"] == code]
-        if found.empty:
+    if len(area) >= 2:
+        gminy = set(units.loc[units["level"] == "gmina", "code"])
+        area = tuple(c for c in area if c in gminy)
+    if len(area) < 2:
+        area = ()
+        if code and code not in set(units["code"]):
             raise ValueError(f"unknown unit {code!r}")  # the app validates units before (sidebar)
-        row = found.iloc[0].to_dict()
-        title, subtitle, short = unit_title(row, lang, parents)
-        values = src.unit_values(code)
-        codes, level = (code,), row["level"]
-        peer_list, method = interim.peer_group(units, code, peers)
-        peer_codes = tuple(peer_list)
-        frames = []
-        if level != "country":
-            for ind_id in interim.key_indicator_ids(values, indicators):
-                last = interim.latest(values, ind_id)
-                frames.append(src.level_values(ind_id, int(last["year"]), level))
-        level_latest = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        peer_values = None
-    ranked = not area and level != "country"
-    available = interim.available_charts(values, indicators, ranked=ranked)
-    chosen = tuple(k for k in (charts if charts is not None else interim.default_charts(available))
-                   if k in available)
-    if not area and peer_codes and any(k.startswith("trend:") for k in chosen):
-        trend_inds = [k.split(":", 1)[1] for k in chosen if k.startswith("trend:")]
-        peer_values = src.values(units=list(peer_codes), indicators=trend_inds)
-    loc = locator(src, list(codes), level, label=title) if with_map and (area or level != "country") else None
-    return interim.Inputs(
-        lang=lang, title=title, subtitle=subtitle, codes=codes, is_area=bool(area), level=level, unit_name=short,
-        values=values, indicators=indicators, sources=sources, level_latest=level_latest, peer_codes=peer_codes,
-        peer_method=method, peer_requested=peers, peer_values=peer_values, unit_row=row, charts=chosen,
-        permalink=permalink, today=today, locator=loc)
+    ctx = build_context(src, code, peers, lang, area=area)
+    title, subtitle = _titles(ctx)
+    skip = not_compared(ctx)
+    cards = profile_cards(ctx.values, ctx.indicators, ctx.matrix, unit=ctx.code, peers=ctx.group.codes,
+                          national=not ctx.is_area, not_compared=skip)
+    keys = key_indicators(ctx, cards)
+
+    strong: list[str] = []
+    weak: list[str] = []
+    sw_note = ""
+    if ctx.group.method != "none":
+        summary = summarise(cards.loc[~cards["indicator"].isin(skip)], ctx.indicators, ctx.matrix, ctx.group.codes,
+                            unit=ctx.code)
+        if summary.peer_n < MIN_PEERS:
+            sw_note = t("narrative.too_few", lang, n=summary.peer_n, min=MIN_PEERS)
+        strong = [statement_text(s, ctx, plain=True) for s in summary.strengths]
+        weak = [statement_text(s, ctx, plain=True) for s in summary.weaknesses]
+
+    available = available_keys(ctx.values, ctx.indicators, ranked=not ctx.is_area and ctx.level != "country",
+                               area_members=ctx.members_mode)
+    chosen = [k for k in (charts if charts is not None else default_charts(available)) if k in available]
+    items: list[ChartItem] = []
+    used = set(ctx.values.loc[ctx.values["indicator"].isin(cards["indicator"]), "source"]) | set(ALWAYS_SOURCES)
+    peer_line = t("report.chart_group", lang, group=group_text(ctx))
+    for key in chosen:
+        res = profile_charts.chart(ctx, key, cards)
+        if res.figure is None:
+            continue
+        used |= set(res.source_ids)
+        ind = ctx.indicators.get(key.split(":")[-1])
+        notes = [res.takeaway]
+        if ind is not None:
+            notes.append(t("report.notes_indicator", lang, name=ind.name(lang), definition=ind.definition(lang)))
+            if ind.notes(lang):
+                notes.append(ind.notes(lang))
+        items.append(ChartItem(key=key, figure=res.figure, takeaway=res.takeaway,
+                               caption=f"{res.note} {peer_line} {t('report.chart_years', lang, years=res.years)}",
+                               source=res.sources, data=res.data, notes=" ".join(notes)))
+
+    codes = ctx.members if ctx.is_area else (ctx.code,)
+    loc = None
+    if with_map and (ctx.is_area or ctx.level != "country"):
+        loc = locator(src, list(codes), "gmina" if ctx.is_area else ctx.level, label=title)
+    if loc is not None:
+        used.add(MAP_SOURCE)
+    notes = [t("report.note_ranks", lang)]
+    if ctx.is_area:
+        notes = [t("report.note_area", lang, n=len(ctx.members)), t("report.note_area_ranks", lang),
+                 t("report.members_list", lang, names=", ".join(f"{n} ({c})" for c, n in member_names(ctx)))]
+    if any(k.note for k in keys):
+        notes.append(t("report.note_computed", lang))
+    return ReportModel(
+        title=title, subtitle=subtitle, lang=lang, date=today or dt.date.today(), key_indicators=tuple(keys),
+        charts=tuple(items), strengths=tuple(strong), weaknesses=tuple(weak), narrative=tuple(narrative(ctx, keys)),
+        peer_definition=group_text(ctx) if ctx.group.method != "none" else "",
+        sources=source_refs(used, ctx.sources, lang), permalink=permalink, codes=tuple(codes), is_area=ctx.is_area,
+        locator=loc, locator_caption=t("report.locator_caption", lang) if loc is not None else "",
+        notes=tuple(notes), members=tuple(member_names(ctx)) if ctx.is_area else (),
+        members_only=tuple(members_only_lines(ctx)), sw_note=sw_note)
 
 
-def build(src, **kwargs) -> ReportModel:
-    return interim.build_model(inputs(src, **kwargs))
+__all__ = ["build", "chart_choices", "default_charts", "available_keys", "locator", "unit_title"]

@@ -4,17 +4,21 @@ The renderers (reports.pdf, reports.deck, reports.xlsx, reports.csv) read only t
 the store or Streamlit, so whoever builds the model decides the content (profile charts, ranks,
 narrative) and every output format follows.
 
-Integration contract (for the profile / map / areas branches):
+Built by reports.gather from the same pieces as the profile and comparison pages
+(components.profile_context, domain.profile.profile_cards, domain.narrative.summarise,
+components.profile_charts), so a report says exactly what the pages say. Contract:
   * ``ReportModel.key_indicators``: one ``KeyIndicator`` per row of the key-indicators table; the
     ``value_text`` is already formatted with ``i18n.fmt_num`` in the model's language; ranks are
     1-based positions (``None`` = not ranked) with the size of the ranked group in ``*_of``.
   * ``ReportModel.charts``: ``ChartItem``s in slide/page order; ``figure`` is a plotly figure built
-    by a pure builder (components/charts.py once the profile branch lands), ``takeaway`` one
+    by a pure builder (components/charts.py), ``takeaway`` one
     sentence (it becomes the slide title), ``caption`` says what is shown, ``source`` the short
     source line (footer), ``data`` the numbers behind the chart (CSV/XLSX downloads), ``notes``
     speaker-notes text.
   * ``strengths`` / ``weaknesses`` / ``narrative``: finished sentences in the model's language.
-  * ``peer_definition``: the peer group in words (empty for functional areas).
+  * ``peer_definition``: the peer group in words, exactly as the profile page states it.
+  * ``members`` / ``members_only``: a functional area's gminy and the indicators shown for its
+    members only; ``KeyIndicator.coverage`` says from how many gminy an area's value is computed.
   * ``sources``: every source used by any value in the report, with vintage and licence.
   * ``locator``: optional small map — any object with ``svg() -> str`` and ``png() -> bytes``
     (reports.locator.Locator draws one offline from the store's boundaries).
@@ -41,6 +45,14 @@ class SourceRef:
     origin: str = ""
 
 
+def source_refs(ids, sources: pd.DataFrame, lang: str) -> tuple[SourceRef, ...]:
+    """SourceRefs of the source ids (rows of Store.sources(), in their order)."""
+    wanted = set(ids)
+    return tuple(SourceRef(id=r["id"], publisher=r[f"publisher_{lang}"], title=r[f"title_{lang}"],
+                           vintage=str(r["vintage"]), licence=str(r["licence"]), origin=str(r["origin"]))
+                 for r in sources.to_dict("records") if r["id"] in wanted)
+
+
 @dataclass(frozen=True)
 class KeyIndicator:
     indicator_id: str
@@ -56,6 +68,7 @@ class KeyIndicator:
     peer_rank: int | None = None
     peer_of: int | None = None
     note: str = ""  # e.g. "computed from gminy (14 of 15)"
+    coverage: str = ""  # an area's value: "dane z 14 z 15 gmin"
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,9 @@ class ReportModel:
     locator: object = None  # a small offline map: .svg() -> str, .png() -> bytes (None = no map)
     locator_caption: str = ""
     notes: tuple[str, ...] = ()  # method notes (how ranks are counted, computed values...)
+    members: tuple[tuple[str, str], ...] = ()  # an area's gminy: (code, name)
+    members_only: tuple[str, ...] = ()  # an area's indicators given for the members only (sentences)
+    sw_note: str = ""  # why there are no strengths/weaknesses (e.g. too few peers)
 
     @property
     def short_name(self) -> str:

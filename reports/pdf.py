@@ -58,14 +58,18 @@ def labels(lang: str) -> dict[str, str]:
             "col_rank_national", "col_rank_peers", "col_source", "strengths", "weaknesses", "no_strengths",
             "no_weaknesses", "peers_title", "charts_title", "sources_title", "src_publisher", "src_title",
             "src_vintage", "src_licence", "permalink_title", "permalink_hint", "method_title", "page", "of_pages",
-            "chart_missing", "map_title", "source_label")
+            "chart_missing", "map_title", "source_label", "col_coverage", "members_only_title")
     return {k: t(f"report.{k}", lang) for k in keys}
+
+
+def members_title(model: ReportModel) -> str:
+    return t("report.members_title", model.lang, n=len(model.members))
 
 
 def render_html(model: ReportModel, chart_images: list[str | None]) -> str:
     """The report's HTML (chart_images: a data URI per chart, None where rendering failed)."""
     tpl = environment().get_template("report.html")
-    return tpl.render(m=model, L=labels(model.lang), date_text=long_date(model),
+    return tpl.render(m=model, L=labels(model.lang), date_text=long_date(model), members_title=members_title(model),
                       charts=list(zip(model.charts, chart_images)),
                       locator=data_uri(model.locator.svg().encode("utf-8"), "image/svg+xml") if model.locator is not None else "",
                       css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))

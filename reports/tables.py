@@ -8,18 +8,28 @@ from reports.model import ColumnDoc, ReportModel
 
 
 def key_indicator_frame(model: ReportModel) -> tuple[pd.DataFrame, tuple[ColumnDoc, ...]]:
-    """The key-indicators table as data, and the documentation of its columns."""
+    """The key-indicators table as data, and the documentation of its columns. A functional area
+    has no national rank; it has the coverage of each value (from how many gminy). The indicator
+    id is always the last column."""
     lang = model.lang
-    cols = [("report.col_indicator", "report.doc_indicator"), ("report.col_value", "report.doc_value"),
-            ("report.col_unit", "report.doc_unit"), ("report.col_year", "report.doc_year"),
-            ("report.col_rank_national", "report.doc_rank_national"), ("report.col_of_national", "report.doc_of"),
-            ("report.col_rank_peers", "report.doc_rank_peers"), ("report.col_of_peers", "report.doc_of"),
-            ("report.col_source", "report.doc_source"), ("report.col_indicator_id", "report.doc_indicator_id")]
-    names = [t(c, lang) for c, _ in cols]
-    rows = [[k.name, k.value, k.unit, k.year, k.national_rank, k.national_of, k.peer_rank, k.peer_of, k.source,
-             k.indicator_id] for k in model.key_indicators]
-    frame = pd.DataFrame(rows, columns=names)
-    for c in (names[4], names[5], names[6], names[7]):
-        frame[c] = frame[c].astype("Int64")
-    docs = tuple(ColumnDoc(n, t(d, lang)) for n, (_, d) in zip(names, cols))
+    ks = model.key_indicators
+    cols: list[tuple[str, str, list]] = [
+        ("report.col_indicator", "report.doc_indicator", [k.name for k in ks]),
+        ("report.col_value", "report.doc_value", [k.value for k in ks]),
+        ("report.col_unit", "report.doc_unit", [k.unit for k in ks]),
+        ("report.col_year", "report.doc_year", [k.year for k in ks])]
+    if model.is_area:
+        cols.append(("report.col_coverage", "report.doc_coverage", [k.coverage for k in ks]))
+    else:
+        cols += [("report.col_rank_national", "report.doc_rank_national", [k.national_rank for k in ks]),
+                 ("report.col_of_national", "report.doc_of", [k.national_of for k in ks])]
+    cols += [("report.col_rank_peers", "report.doc_rank_peers", [k.peer_rank for k in ks]),
+             ("report.col_of_peers", "report.doc_of", [k.peer_of for k in ks]),
+             ("report.col_source", "report.doc_source", [k.source for k in ks]),
+             ("report.col_indicator_id", "report.doc_indicator_id", [k.indicator_id for k in ks])]
+    frame = pd.DataFrame({t(c, lang): v for c, _, v in cols})
+    for c, _, _ in cols:
+        if c.startswith(("report.col_rank", "report.col_of")):
+            frame[t(c, lang)] = frame[t(c, lang)].astype("Int64")
+    docs = tuple(ColumnDoc(t(c, lang), t(d, lang)) for c, d, _ in cols)
     return frame, docs

@@ -25,8 +25,8 @@ def model(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
-def available_charts(ingest: str, code: str | None, area: tuple[str, ...]) -> list[str]:
-    return gather.chart_choices(source(ingest), code=code, area=area)
+def available_charts(ingest: str, code: str | None, area: tuple[str, ...], peers: str | None = None) -> list[str]:
+    return gather.chart_choices(source(ingest), code=code, area=area, peers=peers)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=16)
