@@ -234,7 +234,7 @@ def subject_outlines(ingest: str, p: MapParams, frame: pd.DataFrame, geo_url: st
     v = state.view()
     units_all = services.units(ingest)
     shown = subject.current()
-    outlines: list[Outline] = []
+    outlines: list[Outline] = []  # drawn in order: area (not the subject), peers, the subject on top
     members = subject.area_members()
     if members:
         geom = areas_svc.area_outline(ingest, members)
@@ -260,6 +260,7 @@ def subject_outlines(ingest: str, p: MapParams, frame: pd.DataFrame, geo_url: st
             sel_row = frame.loc[frame["code"] == selected]
             name = sel_row["name"].iloc[0] if len(sel_row) else selected
             outlines.append(Outline(codes=(selected,), geojson=geo_url, role="unit", label=_sel_label(name, lang)))
+    outlines.sort(key=lambda o: o.role == "unit")
     if not shown.is_area and (not sel_code or sel_code == "PL"):
         return outlines, None
     ctx = profile_context.build(SP.source(ingest), v.unit, v.peers, lang, area=shown.members)
@@ -267,8 +268,9 @@ def subject_outlines(ingest: str, p: MapParams, frame: pd.DataFrame, geo_url: st
         return outlines, None
     url = geo_url if ctx.group.level == p.level else smap.layer_url(ingest, ctx.group.level)
     if url:
-        outlines.append(Outline(codes=ctx.group.codes, geojson=url, role="peer_outline", width=2.0,
-                                label=_legend("peer_outline", t("map.peers_outline", lang, n=ctx.group.n))))
+        peers = Outline(codes=ctx.group.codes, geojson=url, role="peer_outline", width=2.0,
+                        label=_legend("peer_outline", t("map.peers_outline", lang, n=ctx.group.n)))
+        outlines.insert(sum(o.role != "unit" for o in outlines), peers)
     return outlines, t("map.peers_caption", lang, group=group_text(ctx))
 
 

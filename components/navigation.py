@@ -31,3 +31,8 @@ def visible_pages(public: bool) -> list[PageDef]:
 
 def private_urls() -> list[str]:
     return [p.url for p in PAGES if p.private]
+
+
+def page_path(url: str) -> str:
+    """The page file registered under a URL path (for st.page_link / st.switch_page)."""
+    return next(p.path for p in PAGES if p.url == url)

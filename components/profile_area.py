@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.areas_view import breakdown_frame, coverage_text, total_text
 from components.labels import gminy_word, unit_labels
+from components.navigation import page_path
 from components.profile_context import ProfileContext, members_only
 from domain import areas as A
 from i18n import t
@@ -20,7 +21,7 @@ def render_header(ctx: ProfileContext) -> None:
     listed = ", ".join(shown[:15]) + (t("areas.and_more", lang, n=len(shown) - 15) if len(shown) > 15 else "")
     st.markdown(t("areas.members_line", lang, n=gminy_word(len(shown), lang), names=listed))
     st.caption(t("profile.area_method", lang))
-    st.page_link("pages/obszary.py", label=t("profile.area_edit", lang))
+    st.page_link(page_path("obszary"), label=t("profile.area_edit", lang))
 
 
 def render_members_only(ctx: ProfileContext, *, only: str | None = None) -> None:

@@ -62,14 +62,16 @@ def axis_title(ind, lang, year=None) -> str:
 
 
 def years_text(years) -> str:
+    """"2010–2019, 2024": runs of three or more consecutive years as ranges."""
     ys = sorted({int(y) for y in years})
     if not ys:
         return "–"
-    if len(ys) == 1:
-        return str(ys[0])
-    if ys == list(range(ys[0], ys[-1] + 1)):
-        return f"{ys[0]}–{ys[-1]}"
-    return ", ".join(str(y) for y in ys)
+    runs, start = [], ys[0]
+    for a, b in zip(ys, ys[1:] + [None]):
+        if b != a + 1:
+            runs.append((start, a))
+            start = b
+    return ", ".join(f"{a}–{b}" if b - a >= 2 else (f"{a}, {b}" if b > a else str(a)) for a, b in runs)
 
 
 def sources_text(ctx: ProfileContext, prov: pd.DataFrame, indicator: str, years, extra=(), ids: list | None = None
@@ -509,7 +511,11 @@ def position(ctx: ProfileContext, cards: pd.DataFrame) -> ChartResult:
     if len(df) < total:
         note += " " + t("chart.position_subset", lang, k=POSITION_EACH_END, n=total)
     used = cards.loc[cards["indicator"].isin(df["indicator"])]
-    src = "; ".join(dict.fromkeys(ctx.source_line(r) for r in used.to_dict("records")))
+    lookup = ctx.source_lookup()
+    parts = [lookup.get(i, i) for i in dict.fromkeys(used["source"])]
+    if (used["method"] != "source").any():
+        parts.append(t("chart.computed_level", lang))
+    src = "; ".join(parts)
     data = df[["label", "value", "year", "rank", "of", "percentile"]].rename(columns={
         "label": t("chart.col_indicator", lang), "value": t("chart.col_value", lang), "year": t("chart.col_year", lang),
         "rank": t("chart.col_rank", lang), "of": t("chart.col_of", lang), "percentile": t("chart.col_percentile", lang)})

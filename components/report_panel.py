@@ -14,6 +14,7 @@ import streamlit as st
 
 import services
 from components import downloads, profile_charts, share, state, subject
+from components.labels import gminy_word
 from i18n import t
 from reports.gather import default_charts
 from reports.model import file_stem
@@ -60,7 +61,7 @@ def report_subject(ingest: str, lang: str) -> tuple[str | None, tuple[str, ...]]
         if unknown:
             st.warning(t("report.area_unknown_codes", lang, codes=", ".join(unknown[:20])), icon="⚠️")
         if len(known) >= 2:
-            st.info(t("report.subject_area", lang, n=len(known)), icon="🗺️")
+            st.info(t("report.subject_area", lang, gminy=gminy_word(len(known), lang)), icon="🗺️")
             return None, known
     if not state.view().unit:
         st.info(t("report.pick_unit_hint", lang), icon="🔎")
@@ -110,10 +111,13 @@ def render(ingest: str, lang: str) -> None:
             st.caption(md(f"{item.caption} {t('report.source_label', lang)}: {item.source}"))
             downloads.chart(item.figure, data=item.data, name=f"{stem}-{item.key}", title=item.takeaway, lang=lang,
                             key=f"rp_chart_{i}", page=PAGE, sources=model.sources)
-    if model.strengths:
-        st.markdown(f"**{t('report.strengths', lang)}:** " + "; ".join(md(x) for x in model.strengths))
-    if model.weaknesses:
-        st.markdown(f"**{t('report.weaknesses', lang)}:** " + "; ".join(md(x) for x in model.weaknesses))
+    for head, items in (("report.strengths", model.strengths), ("report.weaknesses", model.weaknesses)):
+        if items:
+            st.markdown(f"**{t(head, lang)}**\n" + "\n".join(f"- {md(x)}" for x in items))
+    if model.sw_note:
+        st.caption(md(model.sw_note))
+    if model.members_only:
+        st.markdown(f"**{t('report.members_only_title', lang)}**\n" + "\n".join(f"- {md(x)}" for x in model.members_only))
 
     st.subheader(t("report.data_title", lang))
     frame, docs = key_indicator_frame(model)

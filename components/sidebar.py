@@ -7,6 +7,7 @@ import streamlit as st
 import services
 from components import state, subject
 from components.labels import gminy_word, picker_order, unit_labels
+from components.navigation import page_path
 from i18n import LANGS, t
 
 
@@ -83,5 +84,5 @@ def render_area(ingest: str, lang: str) -> None:
             st.button(t("sidebar.area_clear", lang), key="sb_area_clear", on_click=_on_clear_area,
                       help=t("sidebar.area_clear_help", lang))
         with c2:
-            st.page_link("pages/obszary.py", label=t("sidebar.area_edit", lang))
+            st.page_link(page_path("obszary"), label=t("sidebar.area_edit", lang))
 

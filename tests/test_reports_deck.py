@@ -68,8 +68,8 @@ def test_key_indicator_table_shows_real_values_and_ranks(built):
     _, prs = built
     table = [sh for sh in prs.slides[1].shapes if sh.has_table][0].table
     rows = [[table.cell(r, c).text_frame.text for c in range(len(table.columns))] for r in range(len(table.rows))]
-    assert rows[0] == ["Wskaźnik", "Wartość", "Rok", "Miejsce w kraju"]
-    assert ["Ludność ogółem", "809\xa0168 osoby", "2024", "2 / 2\xa0477"] in rows
+    assert rows[0] == ["Wskaźnik", "Wartość", "Rok", "Miejsce w kraju", "Miejsce w grupie"]
+    assert ["Ludność ogółem", "809\xa0168 osoby", "2024", "2 / 2\xa0477", "2 / 34"] in rows
 
 
 def test_closing_slide_lists_sources_and_the_permalink(built):

@@ -23,25 +23,29 @@ def test_unit_report_page_shows_outline_table_and_buttons(app):
     at = open_reports(app, unit="1261011")
     text = body(at)
     assert "Raporty i prezentacje" in text and "Kraków" in text
-    assert "wszystkie miasta na prawach powiatu w Polsce (65 jednostek)" in text
-    assert "Ludność ogółem — Kraków: wzrost z 757\xa0740 do 809\xa0168 osoby" in text
+    # the peer group is stated exactly as on the profile page (typology by kind and size)
+    assert "miasta na prawach powiatu, 100\xa0000 i więcej mieszkańców (ludność w 2024 r.); n = 33" in text
+    assert "Kraków — Ludność ogółem: wzrost z 757\xa0740 do 809\xa0168 osoby w latach 2010–2024" in text
     table = at.dataframe[0].value
     row = table.loc[table["Wskaźnik"] == "Ludność ogółem"].iloc[0]
     assert row["Wartość"] == 809168 and row["Rok"] == 2024 and row["Miejsce w kraju"] == 2
+    assert row["Miejsce w grupie"] == 2 and row["Liczba jednostek w grupie"] == 34  # only Warszawa is larger
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:2] == ["Raport PDF", "Prezentacja PowerPoint"]
     # every chart: PNG + CSV + XLSX; the key-indicator table: CSV + XLSX
-    assert labels[2:] == ["Obraz PNG", "CSV", "Excel (XLSX)"] * 4 + ["CSV", "Excel (XLSX)"]
+    assert labels[2:] == ["Obraz PNG", "CSV", "Excel (XLSX)"] * 5 + ["CSV", "Excel (XLSX)"]
     assert [e.label for e in at.expander][0].replace("\\", "").startswith("Kraków: najlepszy wynik")
-    assert at.multiselect[0].value == ["position", "trend:population_total", "trend:own_revenue_per_capita",
-                                       "trend:turnout_sejm"]
+    assert at.multiselect[0].value == ["position", "trend:population_total", "ranking:own_revenue_per_capita",
+                                       "trend:turnout_sejm", "age"]
+    # strengths from domain.narrative with their numbers: Kraków's 2024 net migration is the best of its group
+    assert "Saldo migracji na 1000 osób (2024): 4,1 ‰ — więcej niż mediana grupy (-2,3 ‰); 1. miejsce na 34" in text
 
 
 def test_chart_choice_comes_from_the_url(app):
     at = open_reports(app, unit="1261011", charts="trend:turnout_sejm,position")
     assert at.multiselect[0].value == ["trend:turnout_sejm", "position"]
     text = body(at)
-    assert "Frekwencja – wybory do Sejmu — Kraków" in text
+    assert "Kraków — Frekwencja – wybory do Sejmu: wzrost z 60,12 do 81,95 % w latach 2011–2023" in text
 
 
 def test_no_charts_is_a_valid_choice(app):
@@ -60,20 +64,27 @@ def test_unknown_chart_keys_are_dropped_with_a_message(app):
 def test_english_report_page(app):
     at = open_reports(app, unit="1261011", lang="en")
     text = body(at)
-    assert "Reports and presentations" in text and "Population, total — Kraków: up from 757,740 to 809,168" in text
+    assert "Reports and presentations" in text and "Kraków — Population, total: up from 757,740 to 809,168" in text
     assert [b.proto.label for b in at.get("download_button")][:2] == ["PDF report", "PowerPoint deck"]
 
 
 def test_area_report_from_the_url(app):
     at = open_reports(app, area="1206032,1206042,1261011,0299999")  # the last is no gmina
     text = body(at)
-    assert "Raport dla obszaru funkcjonalnego z adresu strony (3 gmin)" in text
-    assert "Obszar funkcjonalny: 3 gmin" in text
-    assert "0299999" not in text.split("Gminy:")[1].split("\n")[0]  # the code that is no gmina is dropped
-    assert "Miejsce w kraju" not in at.dataframe[0].value.columns or at.dataframe[0].value["Miejsce w kraju"].isna().all()
-    at.button(key="rp_use_unit").click().run()
+    assert "Raport dla obszaru funkcjonalnego z adresu strony (3 gminy)" in text
+    assert "Obszar funkcjonalny: 3 gminy" in text
+    assert "Gminy: Iwanowice, Jerzmanowice-Przeginia, Kraków" in text  # the code that is no gmina is dropped
+    assert "Grupa porównawcza:** gminy należące do obszaru; n = 3" in text
+    table = at.dataframe[0].value
+    assert "Miejsce w kraju" not in table.columns  # an area has no national rank, it has coverage
+    assert set(table["Pokrycie"]) == {"dane z 3 z 3 gmin"}
+    # EP turnout has no honest aggregation rule: given for the members only
+    assert "Frekwencja – wybory do Parlamentu Europejskiego (2024) — tylko wartości gmin (dane z 3 z 3 gmin)" in text
+    # switch to the unit: the area stays in the URL, the report is the unit's
+    at.segmented_control(key="subject_switch").set_value("unit").run()
     assert not at.exception
-    assert "area" not in at.query_params
+    assert at.query_params["subject"] in (["unit"], "unit") and "area" in at.query_params
+    assert "Polska" in body(at) and "Obszar funkcjonalny: 3 gminy" not in [h.value for h in at.header]
 
 
 @pytest.mark.parametrize("params", [{"unit": "9999999"}, {"unit": "abc", "charts": "x" * 3000}, {"peers": "magic"},
@@ -83,6 +94,11 @@ def test_bad_or_unsupported_parameters_never_break_the_page(app, params):
     assert "Raporty i prezentacje" in body(at)
 
 
-def test_knn_peers_fall_back_to_the_typology_and_say_so(app):
+def test_knn_peers_from_the_url_are_used(app):
     at = open_reports(app, unit="0201022", peers="knn:k=10")
-    assert "najbardziej podobnych" in body(at) and "gminy wiejskie" in body(at)
+    text = body(at)
+    assert ("10 jednostek najbardziej podobnych pod względem: Ludność ogółem, Gęstość zaludnienia, Udział ludności "
+            "w wieku poprodukcyjnym, Dochody własne na mieszkańca") in text
+    assert "gminy wiejskie" not in text.split("Grupa porównawcza:")[1].split("\n")[0]
+    table = at.dataframe[0].value
+    assert table.loc[table["Wskaźnik"] == "Ludność ogółem", "Liczba jednostek w grupie"].item() == 11
