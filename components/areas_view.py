@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from components import areas_charts, areas_state, state
-from components.labels import gminy_word, picker_order, unit_labels
+from components.labels import gminy_word, picker_order, source_lookup, unit_labels
 from domain import areas as A
-from domain.catalogue import Indicator
+from domain.catalogue import CATEGORIES, Indicator
 from i18n import fmt_num, t
 from services import areas as svc
 from services.areas import MAX_BYTES, MAX_ROWS, AreaListError
@@ -411,10 +411,8 @@ def indicators_frame(result: A.AreaResult, indicators: dict[str, Indicator], sou
                      lang: str) -> pd.DataFrame:
     """The area's latest value of every indicator with year, coverage, method and source."""
     latest = A.latest(result.values)
-    pub = dict(zip(sources["id"], sources[f"publisher_{lang}"]))
-    vint = dict(zip(sources["id"], sources["vintage"]))
-    order = {c: k for k, c in enumerate(("demography", "labour", "finance", "social", "infrastructure", "culture",
-                                         "safety", "civic", "own"))}
+    lookup = source_lookup(sources, lang)
+    order = {c: k for k, c in enumerate(CATEGORIES)}
     ind_order = {i: k for k, i in enumerate(indicators)}
     latest = latest.loc[latest["indicator"].isin(indicators)]
     latest = latest.assign(_c=latest["indicator"].map(lambda i: order.get(indicators[i].category, 99)),
@@ -440,7 +438,7 @@ def indicators_frame(result: A.AreaResult, indicators: dict[str, Indicator], sou
             t("col.year", lang): str(int(r["year"])) if has_year else "–",
             t("areas.col_coverage", lang): cov,
             t("areas.col_method", lang): method_text(r, ind, indicators, lang) if has_year else "",
-            t("col.source", lang): f"{pub.get(src, src)} ({vint.get(src, '')})" if isinstance(src, str) else "",
+            t("col.source", lang): lookup.get(src, src) if isinstance(src, str) else "",
             t("areas.col_note", lang): note,
         })
     return pd.DataFrame(rows)

@@ -84,3 +84,27 @@ def gminy_word(n: int, lang: str, *, accusative: bool = False) -> str:
     """"4 gminy", "5 gmin"; ``accusative`` for "rozpoznano 1 gminę"."""
     case = "gminy_acc" if accusative else "gminy"
     return t(f"areas.{case}_{plural_form(n, lang)}", lang, n=fmt_num(n, 0, lang))
+
+
+# -- sources ---------------------------------------------------------------------------------
+def source_lookup(sources: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Source id -> "Publisher (vintage)"."""
+    col = "publisher_" + lang
+    return {r["id"]: f"{r[col]} ({r['vintage']})" for r in sources.to_dict("records")}
+
+
+def source_label(row, lookup: dict[str, str], lang: str, *, members: str = "") -> str:
+    """A value row's source in words: "Publisher (vintage)", saying when the value was computed
+    and, for roll-ups and areas, from how many members ("dane z 14 z 15 jednostek"; an area's:
+    ``members="gminy"`` -> "dane z 14 z 15 gmin")."""
+    base = lookup.get(row["source"], row["source"])
+    if row["method"] == "aggregated":
+        cov = ""
+        of = row.get("of")
+        if of == of and of:
+            key = "overview.coverage_gminy" if members == "gminy" else "overview.coverage"
+            cov = t(key, lang, n=int(row["n"]), of=int(of))
+        return t("overview.aggregated", lang, source=base, coverage=cov)
+    if row["method"] == "derived":
+        return t("overview.derived", lang, source=base)
+    return base

@@ -14,7 +14,7 @@ import streamlit as st
 
 import services
 from components import profile_context, state, subject
-from components.labels import gminy_word
+from components.labels import gminy_word, source_lookup
 from components.profile_context import group_text
 from components.map_figures import Outline, choropleth_figure, class_labels, histogram_figure, location_codes
 from components.map_state import LEVELS, MapParams, Note, indicator_order, resolve
@@ -81,11 +81,8 @@ def source_caption(frame: pd.DataFrame, indicator: Indicator, indicators: dict[s
     parts = [t("map.caption_head", lang, name=indicator.name(lang), unit=indicator.unit(lang), year=year,
                definition=indicator.definition(lang))]
     have = frame.loc[frame["value"].notna() | frame["flag"].str.contains("withheld")]
-    src = sources.set_index("id")
-    names = []
-    for sid in sorted(set(have["source"].dropna())):
-        if sid in src.index:
-            names.append(f"{src.loc[sid, 'publisher_' + lang]} ({src.loc[sid, 'vintage']})")
+    lookup = source_lookup(sources, lang)
+    names = [lookup[sid] for sid in sorted(set(have["source"].dropna())) if sid in lookup]
     if names:
         parts.append(t("map.caption_source", lang, sources="; ".join(names)))
     methods = set(have["method"].dropna())

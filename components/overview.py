@@ -4,22 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.labels import source_label, source_lookup
 from domain.catalogue import Indicator
 from domain.profile import latest_by_indicator
 from i18n import fmt_num, t
 
 
 def source_text(row, sources: pd.DataFrame, lang: str) -> str:
-    src = sources.set_index("id").loc[row["source"]]
-    base = f"{src['publisher_' + lang]} ({src['vintage']})"
-    if row["method"] == "aggregated":
-        cov = ""
-        if row["of"] == row["of"] and row["of"]:
-            cov = t("overview.coverage", lang, n=int(row["n"]), of=int(row["of"]))
-        return t("overview.aggregated", lang, source=base, coverage=cov)
-    if row["method"] == "derived":
-        return t("overview.derived", lang, source=base)
-    return base
+    """A value row's source in words (components.labels.source_label)."""
+    return source_label(row, source_lookup(sources, lang), lang)
 
 
 def overview_frame(values: pd.DataFrame, indicators: dict[str, Indicator], sources: pd.DataFrame,

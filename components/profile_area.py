@@ -1,4 +1,4 @@
-"""What the profile and comparison pages add for a functional area: who its members are,
+"""The head of the profile and comparison pages, and what they add for a functional area: who its members are,
 indicators shown for the members only (no honest aggregation rule, e.g. EP turnout; or withheld
 for low coverage, "dane z 13 z 15 gmin"), each with the members' own values one click away."""
 from __future__ import annotations
@@ -6,11 +6,30 @@ from __future__ import annotations
 import streamlit as st
 
 from components.areas_view import breakdown_frame, coverage_text, total_text
-from components.labels import gminy_word, unit_labels
+from components import profile_context, state, subject
+from components.labels import gminy_word, unit_labels, unit_type_label
 from components.navigation import page_path
 from components.profile_context import ProfileContext, members_only
 from domain import areas as A
 from i18n import t
+from services import profile as SP
+
+
+def page_context(ingest: str, lang: str, *, unit_meta: bool = True) -> ProfileContext:
+    """The head of /profil and /porownania: the unit/area switch, the subject's context (peers
+    from the URL), its name and what it is (an area: its gminy; no unit chosen: a hint)."""
+    view = state.view()
+    shown = subject.render_switch(ingest, lang)
+    ctx = profile_context.build(SP.source(ingest), view.unit, view.peers, lang, area=shown.members)
+    st.header(ctx.label)
+    if ctx.is_area:
+        render_header(ctx)
+        return ctx
+    if unit_meta:
+        st.markdown(t("start.unit_meta", lang, kind=unit_type_label(ctx.row, lang), code=ctx.code))
+    if not view.unit:
+        st.info(t("profile.pick_hint", lang), icon="🔎")
+    return ctx
 
 
 def render_header(ctx: ProfileContext) -> None:

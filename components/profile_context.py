@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from components.labels import gminy_word, unit_label
+from components.labels import gminy_word, source_label, source_lookup, unit_label
 from domain import areas as A
 from domain import peers as P
 from domain.catalogue import Indicator
-from domain.narrative import Statement
-from domain.profile import value_at, with_row
+from domain.narrative import Statement, Summary, summarise
+from domain.profile import profile_cards, value_at, with_row
 from domain.teryt import COUNTRY
 from i18n import fmt_num, t
 
@@ -225,6 +225,20 @@ def not_compared(ctx: ProfileContext) -> frozenset[str]:
     return frozenset(i for i in ctx.indicators if not ctx.comparable(i))
 
 
+def cards_and_summary(ctx: ProfileContext) -> tuple[pd.DataFrame, Summary | None]:
+    """The subject's profile cards (domain.profile.profile_cards: national ranks for units only,
+    peer ranks where comparable) and its strengths/weaknesses against the peers
+    (domain.narrative.summarise; None without a peer group) — what the profile page and the
+    reports show."""
+    skip = not_compared(ctx)
+    cards = profile_cards(ctx.values, ctx.indicators, ctx.matrix, unit=ctx.code, peers=ctx.group.codes,
+                          national=not ctx.is_area, not_compared=skip)
+    if ctx.group.method == "none":
+        return cards, None
+    return cards, summarise(cards.loc[~cards["indicator"].isin(skip)], ctx.indicators, ctx.matrix, ctx.group.codes,
+                            unit=ctx.code)
+
+
 def members_only(ctx: ProfileContext) -> list[tuple[str, int, int, int, str]]:
     """(indicator, year, n, of, why) shown for the members only: ``not_aggregable`` (no honest
     rule) or ``withheld`` (no year with enough members' data), in catalogue order."""
@@ -241,29 +255,6 @@ def members_only(ctx: ProfileContext) -> list[tuple[str, int, int, int, str]]:
         elif pd.isna(r["value"]) and pd.notna(r["withheld_year"]):
             out.append((ind_id, int(r["withheld_year"]), int(r["withheld_n"]), int(r["withheld_of"]), "withheld"))
     return out
-
-
-def source_lookup(sources: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Source id -> "Publisher (vintage)"."""
-    col = "publisher_" + lang
-    return {r["id"]: f"{r[col]} ({r['vintage']})" for r in sources.to_dict("records")}
-
-
-def source_label(row, lookup: dict[str, str], lang: str, *, members: str = "") -> str:
-    """A value row's source in words: "Publisher (vintage)", saying when the value was computed
-    and, for roll-ups and areas, from how many members ("dane z 14 z 15 jednostek"; an area's:
-    ``members="gminy"`` -> "dane z 14 z 15 gmin")."""
-    base = lookup.get(row["source"], row["source"])
-    if row["method"] == "aggregated":
-        cov = ""
-        of = row.get("of")
-        if of == of and of:
-            key = "overview.coverage_gminy" if members == "gminy" else "overview.coverage"
-            cov = t(key, lang, n=int(row["n"]), of=int(of))
-        return t("overview.aggregated", lang, source=base, coverage=cov)
-    if row["method"] == "derived":
-        return t("overview.derived", lang, source=base)
-    return base
 
 
 def _resolve6(code: str, level_codes: set[str]) -> str:

@@ -131,18 +131,23 @@ def canonical_unit_input(value: str) -> str:
     return p.code
 
 
-def parse_area(value: str) -> tuple[str, ...]:
-    """A functional area's definition: comma-separated gmina codes (6 or 7 digits), sorted, unique."""
+def _parse_codes(value: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """Comma/space/semicolon-separated codes of the given kinds (domain.teryt), sorted, unique."""
     parts = [x for x in re.split(r"[,\s;]+", value) if x]
     if not parts or len(parts) > MAX_AREA_MEMBERS:
         raise ValueError(value)
     codes = set()
     for x in parts:
         p = parse_code(x)
-        if p.kind not in ("gmina6", "gmina7"):
+        if p.kind not in kinds:
             raise ValueError(x)
         codes.add(p.code)
     return tuple(sorted(codes))
+
+
+def parse_area(value: str) -> tuple[str, ...]:
+    """A functional area's definition: comma-separated gmina codes (6 or 7 digits), sorted, unique."""
+    return _parse_codes(value, ("gmina6", "gmina7"))
 
 
 def parse_peers(value: str) -> str:
@@ -172,16 +177,7 @@ def parse_peers(value: str) -> str:
 
 def parse_peer_codes(value: str) -> tuple[str, ...]:
     """A user's peer list: comma-separated unit codes (gminy 6/7 digits, powiaty, województwa)."""
-    parts = [x for x in re.split(r"[,\s;]+", value) if x]
-    if not parts or len(parts) > MAX_AREA_MEMBERS:
-        raise ValueError(value)
-    codes = set()
-    for x in parts:
-        p = parse_code(x)
-        if p.kind not in ("gmina6", "gmina7", "powiat", "wojewodztwo"):
-            raise ValueError(x)
-        codes.add(p.code)
-    return tuple(sorted(codes))
+    return _parse_codes(value, ("gmina6", "gmina7", "powiat", "wojewodztwo"))
 
 
 def to_query(st: ViewState) -> dict[str, str]:

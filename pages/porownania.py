@@ -8,9 +8,8 @@ require_app()
 
 import services
 from components import share
-from components import profile_area, profile_compare, profile_context, profile_peers, state, subject
+from components import profile_area, profile_compare, profile_peers, state
 from i18n import t
-from services import profile as SP
 
 lang = state.lang()
 ingest = services.ingest_id()
@@ -19,14 +18,7 @@ if ingest is None:
     st.warning(t("start.no_data", lang), icon="📂")
     st.stop()
 
-view = state.view()
-shown = subject.render_switch(ingest, lang)
-ctx = profile_context.build(SP.source(ingest), view.unit, view.peers, lang, area=shown.members)
-st.header(ctx.label)
-if ctx.is_area:
-    profile_area.render_header(ctx)
-elif not view.unit:
-    st.info(t("profile.pick_hint", lang), icon="🔎")
+ctx = profile_area.page_context(ingest, lang, unit_meta=False)
 if ctx.group.method != "none":
     with st.expander(t("compare.peer_settings", lang)):
         profile_peers.render_picker(ctx)

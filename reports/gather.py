@@ -20,10 +20,9 @@ import pandas as pd
 
 from components import profile_charts
 from components.labels import unit_type_label
-from components.profile_context import (ProfileContext, build as build_context, group_text, level_plural,
-                                        members_only, not_compared, statement_text)
-from domain.narrative import MIN_PEERS, summarise
-from domain.profile import profile_cards
+from components.profile_context import (ProfileContext, build as build_context, cards_and_summary, group_text,
+                                        level_plural, members_only, statement_text)
+from domain.narrative import MIN_PEERS
 from i18n import fmt_num, t
 from reports.locator import Locator, context_features
 from reports.model import ChartItem, KeyIndicator, ReportModel, source_refs
@@ -223,17 +222,13 @@ def build(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = ()
             raise ValueError(f"unknown unit {code!r}")  # the app validates units before (sidebar)
     ctx = build_context(src, code, peers, lang, area=area)
     title, subtitle = _titles(ctx)
-    skip = not_compared(ctx)
-    cards = profile_cards(ctx.values, ctx.indicators, ctx.matrix, unit=ctx.code, peers=ctx.group.codes,
-                          national=not ctx.is_area, not_compared=skip)
+    cards, summary = cards_and_summary(ctx)
     keys = key_indicators(ctx, cards)
 
     strong: list[str] = []
     weak: list[str] = []
     sw_note = ""
-    if ctx.group.method != "none":
-        summary = summarise(cards.loc[~cards["indicator"].isin(skip)], ctx.indicators, ctx.matrix, ctx.group.codes,
-                            unit=ctx.code)
+    if summary is not None:
         if summary.peer_n < MIN_PEERS:
             sw_note = t("narrative.too_few", lang, n=summary.peer_n, min=MIN_PEERS)
         strong = [statement_text(s, ctx, plain=True) for s in summary.strengths]

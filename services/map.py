@@ -6,9 +6,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from components.labels import unit_label
 from domain.classify import Classification, classify
 from domain.rankings import ranking_frame
-from i18n import t
 from services import TTL, coverage, indicators, layer, store, units
 from services import static_geo
 from settings import get_settings
@@ -60,19 +60,6 @@ def classification(ingest: str, indicator: str, year: int, level: str, method: s
                     breaks=breaks)
 
 
-def _hover_label(row: dict, lang: str, powiaty: dict[str, str]) -> str:
-    level, name, code = row["level"], row["name"], row["code"]
-    if level == "wojewodztwo":
-        return t("unit.label_woj", lang, name=name, code=code)
-    if level == "powiat":
-        key = "unit.label_city_powiat" if row["city_powiat"] else "unit.label_powiat"
-        return t(key, lang, name=name, code=code)
-    kind = t("unit.city_with_powiat_rights" if row["city_powiat"] else f"gmina_type.{row['gmina_type']}", lang)
-    if row["city_powiat"]:
-        return t("unit.label_gmina_city", lang, name=name, kind=kind, code=code)
-    return t("unit.label_gmina", lang, name=name, kind=kind, powiat=powiaty.get(row["parent_code"], ""), code=code)
-
-
 @st.cache_resource(ttl=TTL, show_spinner=False, max_entries=16)
 def _layer_file(ingest: str, level: str) -> tuple[str, str] | None:
     lay = layer(ingest, level)
@@ -80,7 +67,7 @@ def _layer_file(ingest: str, level: str) -> tuple[str, str] | None:
         return None
     u = units(ingest)
     powiaty = dict(zip(u.loc[u["level"] == "powiat", "code"], u.loc[u["level"] == "powiat", "name"]))
-    props = {r["code"]: {"pl": _hover_label(r, "pl", powiaty), "en": _hover_label(r, "en", powiaty)}
+    props = {r["code"]: {"pl": unit_label(r, "pl", powiaty), "en": unit_label(r, "en", powiaty)}
              for r in u.loc[u["level"] == level].to_dict("records")}
     text = static_geo.with_properties(lay[0], props)
     path, url = static_geo.write_layer(get_settings().static_dir, level, text)

@@ -106,8 +106,20 @@ def app_env(sqlite_store, sqlite_settings):
 
 
 @pytest.fixture
-def app(app_env, monkeypatch):
-    """An AppTest of app.py bound to the session store (caches cleared so no state leaks)."""
+def run_cli(app_env):
+    """Run ``python cli.py ARGS`` against the session store, as a user does (subprocess)."""
+    import subprocess
+
+    def run(*args):
+        env = {**os.environ, **app_env}
+        return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
+                              env=env, timeout=120)
+    return run
+
+
+def make_app(app_env, monkeypatch, *, clear_caches: bool = True):
+    """An AppTest of app.py bound to the session store (``clear_caches``: start with empty
+    Streamlit caches, so no state leaks between tests)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -126,6 +138,13 @@ def app(app_env, monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init_like_production)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    if clear_caches:
+        st.cache_data.clear()
+        st.cache_resource.clear()
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+@pytest.fixture
+def app(app_env, monkeypatch):
+    """An AppTest of app.py bound to the session store (caches cleared so no state leaks)."""
+    return make_app(app_env, monkeypatch)

@@ -15,26 +15,11 @@ def app(app_env, monkeypatch):
     """Like conftest's ``app`` but clears Streamlit's caches once per module, not per test: the
     caches are keyed by the store's ingest id and read-only, and a cold level matrix costs seconds
     (one query of ~200,000 values) — these tests exercise pages, not cold caches."""
-    import streamlit as st
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
+    from tests.conftest import make_app
 
-    from tests.conftest import ROOT
-
-    for k, v in app_env.items():
-        monkeypatch.setenv(k, v)
-    original_init = PagesManager.__init__
-
-    def init_like_production(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_like_production)
-    if not _CLEARED:
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        _CLEARED.append(True)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = make_app(app_env, monkeypatch, clear_caches=not _CLEARED)
+    _CLEARED.append(True)
+    return at
 
 
 def texts(at) -> str:

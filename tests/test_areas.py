@@ -352,21 +352,6 @@ def test_outline_is_one_polygon_for_neighbours(sqlite_store):
 # command line: python cli.py show --area
 # ------------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def run_cli(app_env):
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    def run(*args):
-        env = {**os.environ, **app_env}
-        return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
-                              env=env, timeout=120)
-    return run
-
-
 def csv_rows(out: str) -> list[dict]:
     import io
 

@@ -1,22 +1,8 @@
 """The command line against the session store (subprocess, as a user runs it)."""
 import csv
 import io
-import os
-import subprocess
-import sys
 
 import pytest
-
-from tests.conftest import ROOT
-
-
-@pytest.fixture
-def run_cli(app_env):
-    def run(*args):
-        env = {**os.environ, **app_env}
-        return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
-                              env=env, timeout=120)
-    return run
 
 
 def rows(out: str) -> list[dict]:
