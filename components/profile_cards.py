@@ -107,6 +107,8 @@ def card_lines(r: dict, ind: Indicator, ctx: ProfileContext, withheld: dict | No
                                    n=int(r["peer_n"])))
     if not ctx.comparable(ind.id):
         lines.append(t("profile.area_sum_note", lang))
+    if ctx.is_area and "partial" in str(r.get("flag") or "") and ind.aggregation.rule == "sum":
+        lines.append("⚠️ " + t("areas.bd_partial", lang))  # a sum over the members with data: a lower bound
     later = withheld.get(ind.id) if withheld else None
     if later:
         lines.append("⚠️ " + t("profile.area_withheld", lang, year=later[0], n=later[1], of=later[2],

@@ -116,15 +116,19 @@ def roles(ctx: ProfileContext, codes) -> list[str]:
 
 
 def latest_year(ctx: ProfileContext, wide: pd.DataFrame, indicator: str) -> int | None:
-    """The subject's latest year with a value (else the level's latest year)."""
+    """The latest year in which the subject and the level's other units both have values (else
+    the subject's latest year, else the level's)."""
     own = series(ctx.values, indicator)
+    level_years: list[int] = []
+    if indicator in wide.columns.get_level_values(0):
+        col = wide[indicator].drop(index=[ctx.code], errors="ignore").notna().sum()
+        level_years = [int(y) for y in col[col > 0].index]
+    both = sorted(set(int(y) for y in own["year"]) & set(level_years))
+    if both:
+        return both[-1]
     if not own.empty:
         return int(own["year"].iloc[-1])
-    if indicator in wide.columns.get_level_values(0):
-        col = wide[indicator].notna().sum()
-        col = col[col > 0]
-        return int(col.index.max()) if len(col) else None
-    return None
+    return max(level_years) if level_years else None
 
 
 def _not_compared_note(ctx: ProfileContext, indicator: str) -> str:

@@ -128,7 +128,7 @@ def build_deck(model: ReportModel) -> bytes:
     if locator_png:
         _picture(s, locator_png, Inches(7.1), Inches(1.5), Inches(5.8), Inches(4.4))
     _footer(s, t("report.deck_footer_sources", lang, sources=all_sources))
-    _notes(s, [model.peer_definition, *model.narrative])
+    _notes(s, [model.peer_definition, ", ".join(model.peer_names[:40]), *model.narrative])
 
     # 2. key indicators
     if model.key_indicators:

@@ -274,7 +274,8 @@ def build(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = ()
         sources=source_refs(used, ctx.sources, lang), permalink=permalink, codes=tuple(codes), is_area=ctx.is_area,
         locator=loc, locator_caption=t("report.locator_caption", lang) if loc is not None else "",
         notes=tuple(notes), members=tuple(member_names(ctx)) if ctx.is_area else (),
-        members_only=tuple(members_only_lines(ctx)), sw_note=sw_note)
+        members_only=tuple(members_only_lines(ctx)), sw_note=sw_note,
+        peer_names=tuple(ctx.names.get(c, c) for c in ctx.group.codes))
 
 
 __all__ = ["build", "chart_choices", "default_charts", "available_keys", "locator", "unit_title"]

@@ -104,6 +104,7 @@ class ReportModel:
     members: tuple[tuple[str, str], ...] = ()  # an area's gminy: (code, name)
     members_only: tuple[str, ...] = ()  # an area's indicators given for the members only (sentences)
     sw_note: str = ""  # why there are no strengths/weaknesses (e.g. too few peers)
+    peer_names: tuple[str, ...] = ()  # who is in the peer group (short names, nearest first for kNN)
 
     @property
     def short_name(self) -> str:

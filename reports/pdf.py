@@ -20,6 +20,7 @@ from reports.model import ReportModel
 log = logging.getLogger("mrl.reports")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_PX = (900, 430)
+PEER_NAMES = 30  # peers named on the cover (the rest: "and N more")
 
 
 @lru_cache(maxsize=1)
@@ -66,10 +67,20 @@ def members_title(model: ReportModel) -> str:
     return t("report.members_title", model.lang, n=len(model.members))
 
 
+def peer_list(model: ReportModel, limit: int = PEER_NAMES) -> str:
+    """"W grupie: A, B, C … i 202 innych" (nearest first for kNN)."""
+    names = list(model.peer_names)
+    text = ", ".join(names[:limit])
+    if len(names) > limit:
+        text += t("areas.and_more", model.lang, n=len(names) - limit)
+    return t("report.peer_names", model.lang, names=text)
+
+
 def render_html(model: ReportModel, chart_images: list[str | None]) -> str:
     """The report's HTML (chart_images: a data URI per chart, None where rendering failed)."""
     tpl = environment().get_template("report.html")
     return tpl.render(m=model, L=labels(model.lang), date_text=long_date(model), members_title=members_title(model),
+                      peer_list=peer_list(model),
                       charts=list(zip(model.charts, chart_images)),
                       locator=data_uri(model.locator.svg().encode("utf-8"), "image/svg+xml") if model.locator is not None else "",
                       css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))
