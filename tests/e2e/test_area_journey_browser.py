@@ -1,0 +1,88 @@
+"""Key journey in a real browser: build a functional area on /obszary, open the profile — the
+area's profile shows (its gminy, its peers = its own gminy) — switch to the comparisons: the
+charts say "gminy obszaru"; the map outlines the area; the sidebar can switch back to a unit."""
+import pytest
+
+from tests.e2e.test_profile_browser import _text, chart_caption, wait_url
+
+pytestmark = pytest.mark.browser
+
+MEMBERS = ("1261011", "1206172", "1219053", "1206113")  # Kraków, Zielonki, Wieliczka, Skawina
+
+
+def add_member(page, code: str) -> None:
+    """Type a code into the members' picker (its text input: with chips in the box, a click on
+    the box's middle would land on a chip) and pick the matching gmina."""
+    page.get_by_test_id("stMultiSelect").first.locator("input").click()
+    page.keyboard.type(code)
+    page.get_by_role("option").filter(has_text=code).first.click()
+    page.keyboard.press("Escape")
+
+
+def nav(page, web, label: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_text(label, exact=True).click()
+    web.wait_idle()
+
+
+def test_build_an_area_then_profile_and_compare_it(web):
+    page = web.open("/obszary")
+    page.get_by_text("Wybierz co najmniej dwie gminy").wait_for()
+    for code in MEMBERS:
+        add_member(page, code)
+        web.wait_idle()
+    page.get_by_role("heading", name="obszar (4 gminy)").wait_for()
+    wait_url(page, r"area=1206113,1206172,1219053,1261011")
+    # the sidebar now carries the area (the same on every page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Obszar funkcjonalny:", exact=False).wait_for()
+
+    nav(page, web, "Profil")
+    wait_url(page, r"/profil\?area=1206113,1206172,1219053,1261011")
+    page.get_by_role("heading", name="Obszar funkcjonalny: 4 gminy").wait_for()
+    web.wait_idle()
+    text = _text(page)
+    assert "Obszar: 4 gminy — Kraków, Skawina, Wieliczka, Zielonki" in text
+    assert "Grupa porównawcza: gminy należące do obszaru; n = 4" in text
+    assert "951 037 osoby" in text  # GUS 2024, the four gminy summed
+    assert "To suma gmin obszaru — nie porównujemy jej z pojedynczymi gminami." in text
+    assert "wśród gmin obszaru:" in text and "dane z 4 z 4 gmin" in text
+    assert "Tylko dla gmin obszaru" in text
+    web.screenshot("journey-area-profile")
+
+    nav(page, web, "Porównania")
+    wait_url(page, r"/porownania\?area=1206113,1206172,1219053,1261011")
+    page.locator(".js-plotly-plot").first.wait_for()
+    caption = chart_caption(page)
+    caption.wait_for()
+    assert "Grupa porównawcza: gminy należące do obszaru; n = 4" in caption.inner_text().replace("\u00a0", " ")
+    legend = page.locator(".js-plotly-plot").first.inner_text()
+    assert "mediana gmin obszaru" in legend and "Obszar (4 gminy)" in legend
+    page.wait_for_timeout(800)
+    web.screenshot("journey-area-compare-series")
+
+    page.get_by_role("tab", name="Ranking w grupie").click()
+    web.wait_idle()
+    page.get_by_text("Na górze najlepsze wartości.", exact=False).first.wait_for()
+    page.wait_for_timeout(800)
+    plot = page.locator(".js-plotly-plot").first.inner_text()
+    assert "Obszar (4 gminy)" in plot and "Skawina" in plot and "Zielonki" in plot
+    web.screenshot("journey-area-compare-ranking")
+
+    nav(page, web, "Mapa")
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.wait_for_timeout(2500)  # the gmina layer is fetched once, then drawn
+    assert "obszar funkcjonalny (4 gminy)" in page.locator(".js-plotly-plot").first.inner_text()
+    web.screenshot("journey-area-map")
+
+    # pick a unit in the sidebar: the pages show the unit, the area stays one click away
+    nav(page, web, "Profil")
+    page.get_by_role("heading", name="Obszar funkcjonalny: 4 gminy").wait_for()
+    box = sidebar.get_by_test_id("stSelectbox").filter(has_text="Jednostka").first
+    box.click()
+    page.keyboard.type("1206172")
+    page.get_by_role("option").filter(has_text="1206172").first.click()
+    web.wait_idle()
+    page.get_by_role("heading", name="Zielonki — gmina wiejska (1206172)").wait_for()
+    wait_url(page, r"subject=unit")
+    assert "Strony pokazują teraz jednostkę" in sidebar.inner_text()
+    web.screenshot("journey-unit-with-area-in-sidebar")
