@@ -11,8 +11,9 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from components import areas_charts, areas_state, state
+from components import areas_charts, areas_state, state, subject
 from components.labels import gminy_word, picker_order, source_lookup, unit_labels
+from components.navigation import page_path
 from domain import areas as A
 from domain.catalogue import CATEGORIES, Indicator
 from i18n import fmt_num, t
@@ -378,6 +379,17 @@ def render_header(ingest: str, lang: str, result: A.AreaResult) -> None:
     for note in result.notes:
         st.info(t(f"areas.note.{note.kind}", lang, member=units["name"].get(note.member, note.member),
                   other=units["name"].get(note.other, note.other), year=note.year), icon="ℹ️")
+
+
+def render_links(lang: str) -> None:
+    """The area on the other pages: its profile, comparisons, map outline and report. Working on an
+    area here makes it what those pages show (components.subject), even if a unit was chosen."""
+    subject.choose("area")
+    cols = st.columns(4)
+    for col, (url, key) in zip(cols, (("profil", "areas.open_profile"), ("porownania", "areas.open_compare"),
+                                      ("mapa", "areas.open_map"), ("raporty", "areas.open_report"))):
+        with col:
+            st.page_link(page_path(url), label=t(key, lang))
 
 
 def render_permalink(lang: str, codes: tuple[str, ...]) -> None:

@@ -42,6 +42,7 @@ if len(codes) < 2:
 result = svc.area_result(ingest, codes)
 indicators = services.indicators(ingest)
 areas_view.render_header(ingest, lang, result)
+areas_view.render_links(lang)
 overview.render_headlines(result.unit_values(), indicators, services.sources(ingest), lang)
 areas_view.render_permalink(lang, codes)
 st.subheader(t("areas.indicators_title", lang))

@@ -241,3 +241,16 @@ def test_map_outlines_the_units_knn_peer_group(app):
     assert list(fig.data[-1].locations) == ["0201022"]  # the unit on top
     caps = "\n".join(c.value for c in at.caption)
     assert "Fioletowy kontur — grupa porównawcza (jak na stronie Profil): 10 jednostek najbardziej podobnych" in caps
+
+
+def test_areas_page_links_to_the_areas_views_and_shows_the_area_there(app):
+    app.switch_page("pages/obszary.py")
+    for k, v in {"area": AREA, "unit": "0201022", "subject": "unit"}.items():
+        app.query_params[k] = v
+    app.run()
+    assert not app.exception
+    labels = [p.proto.label for p in app.get("page_link")]
+    assert {"Profil obszaru →", "Porównania →", "Obszar na mapie →", "Raport PDF / prezentacja →"} <= set(labels)
+    assert "subject" not in url(app)  # working on the area makes it what the other pages show
+    app.switch_page("pages/profil.py").run()
+    assert "Obszar funkcjonalny: 4 gminy" in [h.value for h in app.header]
