@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MRL_DATABASE_URL", f"sqlite:///{ROOT / 'data' / 'mrl.sqlite'}")
 os.environ.setdefault("MRL_I18N_STRICT", "1")
 
-from bench.profile_bench import _apptest, summary  # noqa: E402
+from bench.profile_bench import _apptest, head_lines, summary, write  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "area_profile_bench.txt"
 PEERS = (None, "typology", "knn:k=10")
@@ -118,19 +116,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3, help="cached runs per area and peer method")
     args = ap.parse_args()
-    load = os.getloadavg()
-    head = [f"area_profile_bench — {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
-            f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}, load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
-            f"store: {os.environ['MRL_DATABASE_URL']}",
-            "page time = one AppTest script run in-process (router + sidebar + page) of /profil or /porownania "
-            "with area= and peers= in the URL", ""]
-    lines = bench(args.repeat)
-    lines.append(f"load average at end {os.getloadavg()[0]:.1f}")
-    text = "\n".join(head + lines) + "\n"
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
-    print(text)
+    head = head_lines("area_profile_bench", "page time = one AppTest script run in-process (router + sidebar + "
+                                            "page) of /profil or /porownania with area= and peers= in the URL")
+    write(OUT, head, bench(args.repeat))
 
 
 if __name__ == "__main__":

@@ -147,25 +147,33 @@ def bench_knn() -> list[str]:
             f"identical neighbour lists: {len(codes) - mismatches}/{len(codes)}", ""]
 
 
+def head_lines(name: str, what: str) -> list[str]:
+    """The report's head: when, on what machine (and how loaded), which store, what is timed."""
+    load = os.getloadavg()
+    return [f"{name} — {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
+            f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
+            f"store: {os.environ['MRL_DATABASE_URL']}", what, ""]
+
+
+def write(out: Path, head: list[str], lines: list[str]) -> None:
+    """Write head + lines (+ the load at the end) to ``out`` and print them."""
+    lines = lines + [f"load average at end {os.getloadavg()[0]:.1f}"]
+    text = "\n".join(head + lines) + "\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(text)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--units", type=int, default=50)
     ap.add_argument("--baseline", type=int, default=10, help="units timed with caches cleared")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    load = os.getloadavg()
-    head = [f"profile_bench — {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
-            f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}, load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
-            f"store: {os.environ['MRL_DATABASE_URL']}",
-            "page time = one AppTest script run in-process (router + sidebar + page), a unit picked in the sidebar",
-            ""]
-    lines = bench_knn() + bench_pages(args.units, args.seed, args.baseline)
-    lines.append(f"load average at end {os.getloadavg()[0]:.1f}")
-    text = "\n".join(head + lines) + "\n"
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
-    print(text)
+    head = head_lines("profile_bench", "page time = one AppTest script run in-process (router + sidebar + page), "
+                                       "a unit picked in the sidebar")
+    write(OUT, head, bench_knn() + bench_pages(args.units, args.seed, args.baseline))
 
 
 if __name__ == "__main__":

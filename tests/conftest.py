@@ -61,6 +61,17 @@ def sqlite_store(sqlite_settings, prepared):
 
 
 @pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian Chromium, which kaleido drives to render report charts (never downloaded)."""
+    path = os.environ.get("MRL_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        if _require("MRL_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {path} (kaleido renders charts with it)")
+        pytest.skip("no Chromium for kaleido")
+    return path
+
+
+@pytest.fixture(scope="session")
 def pg_url():
     url = os.environ.get("MRL_TEST_POSTGRES_URL")
     if not url:

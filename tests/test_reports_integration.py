@@ -2,9 +2,7 @@
 the URL, not a typology fallback), stated word for word as on the page and named; an area's PDF,
 deck and spreadsheet show its gminy, coverage and members-only indicators."""
 import io
-import os
 import re
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,20 +15,10 @@ from reports.model import ExportMeta
 from reports.source import StoreSource
 from reports.tables import key_indicator_frame
 
-CHROMIUM = os.environ.get("MRL_CHROMIUM", "/usr/bin/chromium")
 AREA = ("1261011", "1206172", "1219053", "1206113")  # Kraków, Zielonki, Wieliczka, Skawina
 KNN_DEF = ("10 jednostek najbardziej podobnych pod względem: Ludność ogółem, Gęstość zaludnienia, Udział ludności "
            "w wieku poprodukcyjnym, Dochody własne na mieszkańca, Udział bezrobotnych w ludności w wieku "
            "produkcyjnym (rok odniesienia: 2019)")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("MRL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM} (kaleido renders charts with it)")
-        pytest.skip("no Chromium for kaleido")
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")

@@ -2,26 +2,13 @@
 language, escaping; and the area report against hand-summed member values."""
 import dataclasses
 import io
-import os
 import re
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from reports import gather, pdf
 from reports.model import KeyIndicator
-
-CHROMIUM = os.environ.get("MRL_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("MRL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM} (kaleido renders charts with it)")
-        pytest.skip("no Chromium for kaleido")
-    return CHROMIUM
 
 
 def text_of(data: bytes) -> str:
