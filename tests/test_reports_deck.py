@@ -2,8 +2,6 @@
 with its takeaway as the title, a source footer on every slide, speaker notes, ≥ 1,600-px charts,
 a closing sources slide with the permalink."""
 import io
-import os
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -12,15 +10,9 @@ from pptx.util import Inches
 
 from reports import deck, gather
 
-CHROMIUM = os.environ.get("MRL_CHROMIUM", "/usr/bin/chromium")
-
 
 @pytest.fixture(scope="module")
-def built(sqlite_store):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("MRL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip("no Chromium for kaleido")
+def built(sqlite_store, chromium):
     model = gather.build(sqlite_store, lang="pl", code="1261011",
                          charts=("position", "trend:population_total", "trend:turnout_sejm"),
                          permalink="http://127.0.0.1:8501/raporty?unit=1261011&charts=position")
