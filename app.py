@@ -10,6 +10,7 @@ st.set_page_config(page_title="Monitor Rozwoju Lokalnego", page_icon="📊", lay
 view = state.bootstrap()
 lang = view.lang
 ingest = messages.guarded(services.ingest_id)
+messages.synthetic_banner(ingest, lang)
 
 PAGES = [
     ("pages/start.py", "nav.start", "", True),
