@@ -234,11 +234,12 @@ class Store:
         indicators but no units (map, ranking, peers, export by indicator)."""
         v, u, i, s = S.value.c, S.unit.c, S.indicator.c, S.source.c
         unit_key = v.unit_sk
-        if by_indicator and self.is_sqlite:
-            # Left alone, SQLite walks the units in code order (saving the ORDER BY sort) and
-            # probes ix_value_unit once per unit, indicator and year: ~2x slower than reading
-            # the primary-key range of each indicator-year and finding each unit by its rowid.
-            # "+ 0" hides value.unit_sk from the planner, so only that second plan remains.
+        if by_indicator:
+            # Read the primary-key range of each indicator(-year) and look the units up, never
+            # probe ix_value_unit once per unit: left alone, SQLite walks the units in code order
+            # (to save the ORDER BY sort) and PostgreSQL prefers the covering index, touching
+            # ~17x more pages (a 32k-row export: 8,752 buffers instead of ~500; 2x slower at
+            # 37.5 M values). "+ 0" hides value.unit_sk from the planners, so only that plan remains.
             unit_key = v.unit_sk + 0
         return (select(u.code.label("unit"), i.id.label("indicator"), v.year, v.value,
                        s.id.label("source"), v.method, v.n, v.of, v.flag)
