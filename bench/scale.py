@@ -130,8 +130,8 @@ QUERIES: list[Q] = [
 # -------------------------------------------------------------------------------------------------
 
 class NaiveStore(Store):
-    """Store with the pre-scale query code: no plan shaping, GROUP BYs over ``value``, frames from
-    SQLAlchemy Row objects, cell-by-cell conversion in bulk_insert."""
+    """Store with the pre-scale query code: no plan shaping, ORDER BY in SQL, GROUP BYs over
+    ``value``, frames from SQLAlchemy Row objects, cell-by-cell conversion in bulk_insert."""
 
     def _read(self, stmt, params=None, *, native: bool = False) -> pd.DataFrame:
         with self.engine.connect() as conn:
@@ -140,6 +140,19 @@ class NaiveStore(Store):
 
     def _value_select(self, *, by_indicator: bool = False):
         return super()._value_select(by_indicator=False)
+
+    def values(self, *, units=None, indicators=None, years=None, level=None) -> pd.DataFrame:
+        v, u, i = S.value.c, S.unit.c, S.indicator.c
+        stmt = self._value_select()
+        if units is not None:
+            stmt = stmt.where(u.code.in_(list(units)))
+        if indicators is not None:
+            stmt = stmt.where(i.id.in_(list(indicators)))
+        if years is not None:
+            stmt = stmt.where(v.year.in_([int(y) for y in years]))
+        if level is not None:
+            stmt = stmt.where(u.level == level)
+        return self._decode(self._read(stmt.order_by(i.id, u.code, v.year)))
 
     def indicator_years(self, indicator_id: str, level: str | None = None) -> list[int]:
         return sorted(int(y) for y in self._read(self._indicator_years_scan(indicator_id, level))["year"])
@@ -416,6 +429,7 @@ def run_backend(backend: str, scale_name: str, baseline: bool, reps: int, budget
             syn.drop(app)
             if baseline:
                 syn.drop(base)
+    out["finished"] = time.strftime("%Y-%m-%d %H:%M")
     (OUT / f"scale_{backend}.json").write_text(json.dumps(out, indent=1, default=str))
     return out
 
@@ -430,12 +444,12 @@ def fmt_bytes(n: float) -> str:
 
 def report(results: list[dict]) -> str:
     lines = ["Scale benchmark — SYNTHETIC data (bench/synthetic.py), never real figures",
-             f"run {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, python bench/scale.py",
+             f"report {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, python bench/scale.py",
              f"goal: every page query p95 <= {GOAL_MS:.0f} ms; times are wall-clock ms in this process",
              "(query + transfer + DataFrame), warm OS cache, interleaved app/baseline runs.", ""]
     for r in results:
         be = r["backend"]
-        lines.append(f"=== {be}: {r['scale']}")
+        lines.append(f"=== {be}: {r['scale']}" + (f" (run finished {r['finished']})" if "finished" in r else ""))
         b = r["build_app"]
         lines.append(f"ingest (app): {b['rows']:,} rows in {b['total_s']:.0f} s = {b['rows_per_s']:,.0f} rows/s "
                      f"overall; load {b['load_s']:.0f} s ({b['load_rows_per_s']:,.0f} rows/s), then "
