@@ -13,6 +13,7 @@ view = state.bootstrap()
 lang = view.lang
 ingest = messages.guarded(services.ingest_id)
 public = get_settings().public_mode
+messages.synthetic_banner(ingest, lang)
 
 pages = [st.Page(p.path, title=t(p.title_key, lang), url_path=p.url or None, default=not p.url)
          for p in visible_pages(public)]

@@ -8,6 +8,7 @@ import streamlit as st
 from components import state
 from i18n import t
 from services import StoreError, StoreUnavailable
+from services.synthetic import is_synthetic
 
 log = logging.getLogger("mrl")
 
@@ -21,6 +22,12 @@ def guarded(fn, *args, **kwargs):
     except StoreError:
         st.error(t("error.store_empty", state.lang()), icon="⚠️")
     return None
+
+
+def synthetic_banner(ingest: str | None, lang: str) -> None:
+    """A store built by bench/synthetic.py is never shown as real: a banner on every page."""
+    if ingest and guarded(is_synthetic, ingest):
+        st.error(t("scale.synthetic_banner", lang), icon="🧪")
 
 
 def show_url_problems(lang: str) -> None:

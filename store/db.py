@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timezone
 from functools import cached_property
 
@@ -60,11 +61,16 @@ class Store:
             del self.__dict__["engine"]
 
     # -- connection helpers -------------------------------------------------------------------
-    def _read(self, stmt, params=None) -> pd.DataFrame:
+    def _read(self, stmt, params=None, *, native: bool = False) -> pd.DataFrame:
+        """Run a SELECT into a DataFrame. ``native=True`` takes the driver's rows as they are,
+        skipping SQLAlchemy's per-cell result processing — only for statements whose columns are
+        integers, floats and strings (the value reads): ~40 % less CPU on 30k-row results."""
         try:
             with self.engine.connect() as conn:
                 res = conn.execute(stmt, params or {})
-                return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+                # Plain tuples: pandas builds a frame from SQLAlchemy Row objects ~2x slower.
+                rows = res.cursor.fetchall() if native else [tuple(r) for r in res.fetchall()]
+                return pd.DataFrame(rows, columns=list(res.keys()))
         except OperationalError as exc:
             if self._is_missing_table(exc):
                 raise StoreError("store_empty") from None
@@ -80,11 +86,67 @@ class Store:
         return "no such table" in msg or "does not exist" in msg and "relation" in msg
 
     # -- schema ---------------------------------------------------------------------------------
-    def create_schema(self) -> None:
+    def create_schema(self, *, for_load: bool = False) -> None:
+        """Create every table. ``for_load=True`` (a new store about to be bulk-loaded) leaves out the
+        value table's secondary index; ``finish_load()`` builds it after the load in one sorted pass,
+        several times faster than maintaining it row by row."""
         with self.engine.begin() as conn:
             if self.schema:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
             S.metadata.create_all(conn)
+            if for_load:
+                prefix = f'"{self.schema}".' if self.schema else ""
+                for name in {idx.name for idx in S.VALUE_INDEXES}:
+                    conn.execute(text(f'DROP INDEX IF EXISTS {prefix}"{name}"'))
+
+    def finish_load(self) -> dict[str, float]:
+        """After bulk-loading a new store: build the value index, count ``value_summary`` and
+        refresh the planner's statistics (PostgreSQL: VACUUM ANALYZE, which also marks pages
+        all-visible so the covering index is read without visiting the table). Returns the
+        seconds each step took."""
+        steps: dict[str, float] = {}
+        t = time.perf_counter()
+        with self.engine.begin() as conn:
+            if not self.is_sqlite:
+                conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+            for idx in S.VALUE_INDEXES:
+                idx.create(conn, checkfirst=True)
+        steps["index"] = time.perf_counter() - t
+        t = time.perf_counter()
+        self.refresh_summary()
+        steps["summary"] = time.perf_counter() - t
+        t = time.perf_counter()
+        if self.is_sqlite:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        else:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for table in S.metadata.sorted_tables:
+                    verb = "VACUUM (ANALYZE)" if table is S.value else "ANALYZE"
+                    conn.execute(text(f'{verb} "{self.schema}"."{table.name}"'))
+        steps["analyze"] = time.perf_counter() - t
+        return steps
+
+    def refresh_summary(self, conn=None, *, indicators: list[str] | None = None) -> None:
+        """Recount ``value_summary`` from ``value`` — for every indicator, or only ``indicators``
+        (ids). Every write to ``value`` must be followed by this (in the same transaction)."""
+        if conn is None:
+            with self.engine.begin() as own:
+                self.refresh_summary(own, indicators=indicators)
+            return
+        v, u, i, vs = S.value.c, S.unit.c, S.indicator.c, S.value_summary.c
+        counts = (select(v.indicator_sk, u.level, v.year, v.source_sk, v.method,
+                         func.count().label("n_rows"), func.count(v.value).label("n_values"))
+                  .select_from(S.value.join(S.unit, u.sk == v.unit_sk))
+                  .group_by(v.indicator_sk, v.year, u.level, v.source_sk, v.method))
+        clear = delete(S.value_summary)
+        if indicators is not None:
+            sks = select(i.sk).where(i.id.in_(list(indicators))).scalar_subquery()
+            counts = counts.where(v.indicator_sk.in_(sks))
+            clear = clear.where(vs.indicator_sk.in_(sks))
+        conn.execute(clear)
+        conn.execute(insert(S.value_summary).from_select(
+            ["indicator_sk", "level", "year", "source_sk", "method", "n_rows", "n_values"], counts))
 
     def has_data(self) -> bool:
         """True if the store holds an ingested database."""
@@ -167,11 +229,21 @@ class Store:
     def sources(self) -> pd.DataFrame:
         return self._read(select(S.source).order_by(S.source.c.sk))
 
-    def _value_select(self):
+    def _value_select(self, *, by_indicator: bool = False):
+        """The value columns with codes instead of keys. ``by_indicator``: the query selects
+        indicators but no units (map, ranking, peers, export by indicator)."""
         v, u, i, s = S.value.c, S.unit.c, S.indicator.c, S.source.c
+        unit_key = v.unit_sk
+        if by_indicator:
+            # Read the primary-key range of each indicator(-year) and look the units up, never
+            # probe ix_value_unit once per unit: left alone, SQLite walks the units in code order
+            # (to save the ORDER BY sort) and PostgreSQL prefers the covering index, touching
+            # ~17x more pages (a 32k-row export: 8,752 buffers instead of ~500; 2x slower at
+            # 37.5 M values). "+ 0" hides value.unit_sk from the planners, so only that plan remains.
+            unit_key = v.unit_sk + 0
         return (select(u.code.label("unit"), i.id.label("indicator"), v.year, v.value,
                        s.id.label("source"), v.method, v.n, v.of, v.flag)
-                .select_from(S.value.join(S.unit, u.sk == v.unit_sk)
+                .select_from(S.value.join(S.unit, u.sk == unit_key)
                              .join(S.indicator, i.sk == v.indicator_sk)
                              .join(S.source, s.sk == v.source_sk)))
 
@@ -191,7 +263,7 @@ class Store:
                years: list[int] | None = None, level: str | None = None) -> pd.DataFrame:
         """Values filtered by units / indicators / years / level (all bound parameters)."""
         v, u, i = S.value.c, S.unit.c, S.indicator.c
-        stmt = self._value_select()
+        stmt = self._value_select(by_indicator=units is None and indicators is not None)
         if units is not None:
             stmt = stmt.where(u.code.in_(list(units)))
         if indicators is not None:
@@ -200,13 +272,36 @@ class Store:
             stmt = stmt.where(v.year.in_([int(y) for y in years]))
         if level is not None:
             stmt = stmt.where(u.level == level)
-        return self._decode(self._read(stmt.order_by(i.id, u.code, v.year)))
+        # Sorted here, not in SQL: one (code point) order on every backend and collation, and
+        # cheaper than the database's sort on large reads (32k-row export on PostgreSQL: -20 %).
+        df = self._read(stmt, native=True).sort_values(["indicator", "unit", "year"], ignore_index=True)
+        return self._decode(df)
 
     def level_values(self, indicator_id: str, year: int, level: str) -> pd.DataFrame:
         """One indicator, one year, every unit of a level (the map query)."""
         return self.values(indicators=[indicator_id], years=[year], level=level)
 
+    def _summary_or_scan(self, summary_stmt, scan_stmt) -> pd.DataFrame:
+        """Read ``value_summary``; a store built before it existed (schema 1) is scanned instead."""
+        try:
+            return self._read(summary_stmt, native=True)
+        except StoreError as exc:
+            if type(exc) is StoreError and self.has_data():
+                return self._read(scan_stmt, native=True)
+            raise
+
     def indicator_years(self, indicator_id: str, level: str | None = None) -> list[int]:
+        """Years with at least one non-null value of the indicator (at ``level``), ascending."""
+        vs, i = S.value_summary.c, S.indicator.c
+        stmt = (select(vs.year).distinct()
+                .select_from(S.value_summary.join(S.indicator, i.sk == vs.indicator_sk))
+                .where(and_(i.id == indicator_id, vs.n_values > 0)))
+        if level:
+            stmt = stmt.where(vs.level == level)
+        df = self._summary_or_scan(stmt, self._indicator_years_scan(indicator_id, level))
+        return sorted(int(y) for y in df["year"])
+
+    def _indicator_years_scan(self, indicator_id: str, level: str | None = None):
         v, u, i = S.value.c, S.unit.c, S.indicator.c
         stmt = (select(v.year).distinct()
                 .select_from(S.value.join(S.indicator, i.sk == v.indicator_sk)
@@ -214,29 +309,51 @@ class Store:
                 .where(and_(i.id == indicator_id, v.value.is_not(None))))
         if level:
             stmt = stmt.where(u.level == level)
-        return sorted(int(y) for y in self._read(stmt)["year"])
+        return stmt
 
     def coverage(self) -> pd.DataFrame:
         """indicator, level, year, count of non-null values — what the store holds."""
+        vs, i = S.value_summary.c, S.indicator.c
+        # Grouped by key in primary-key order (no sort), then labelled with the indicator id.
+        agg = (select(vs.indicator_sk, vs.level, vs.year, func.sum(vs.n_values).label("count"))
+               .group_by(vs.indicator_sk, vs.level, vs.year).subquery())
+        stmt = (select(i.id.label("indicator"), agg.c.level, agg.c.year, agg.c.count)
+                .select_from(agg.join(S.indicator, i.sk == agg.c.indicator_sk)))
+        df = self._summary_or_scan(stmt, self._coverage_scan())
+        if not df.empty:
+            df["count"] = df["count"].astype("int64")
+        return df
+
+    def _coverage_scan(self):
         v, u, i = S.value.c, S.unit.c, S.indicator.c
-        stmt = (select(i.id.label("indicator"), u.level, v.year, func.count(v.value).label("count"))
+        return (select(i.id.label("indicator"), u.level, v.year, func.count(v.value).label("count"))
                 .select_from(S.value.join(S.indicator, i.sk == v.indicator_sk)
                              .join(S.unit, u.sk == v.unit_sk))
                 .group_by(i.id, u.level, v.year))
-        return self._read(stmt)
 
     def indicator_sources(self) -> pd.DataFrame:
         """Per indicator and source: years covered and number of values, by method."""
+        vs, i, s = S.value_summary.c, S.indicator.c, S.source.c
+        agg = (select(vs.indicator_sk, vs.source_sk, vs.method, func.min(vs.year).label("first_year"),
+                      func.max(vs.year).label("last_year"), func.sum(vs.n_values).label("count"))
+               .group_by(vs.indicator_sk, vs.source_sk, vs.method).subquery())
+        stmt = (select(i.id.label("indicator"), s.id.label("source"), agg.c.method, agg.c.first_year,
+                       agg.c.last_year, agg.c.count)
+                .select_from(agg.join(S.indicator, i.sk == agg.c.indicator_sk)
+                             .join(S.source, s.sk == agg.c.source_sk)))
+        df = self._summary_or_scan(stmt, self._indicator_sources_scan())
+        if not df.empty:
+            df["method"] = df["method"].map(S.METHODS)
+            df["count"] = df["count"].astype("int64")
+        return df
+
+    def _indicator_sources_scan(self):
         v, i, s = S.value.c, S.indicator.c, S.source.c
-        stmt = (select(i.id.label("indicator"), s.id.label("source"), v.method,
+        return (select(i.id.label("indicator"), s.id.label("source"), v.method,
                        func.min(v.year).label("first_year"), func.max(v.year).label("last_year"),
                        func.count(v.value).label("count"))
                 .select_from(S.value.join(S.indicator, i.sk == v.indicator_sk).join(S.source, s.sk == v.source_sk))
                 .group_by(i.id, s.id, v.method))
-        df = self._read(stmt)
-        if not df.empty:
-            df["method"] = df["method"].map(S.METHODS)
-        return df
 
     def layer(self, level: str) -> tuple[str, str] | None:
         df = self._read(select(S.layer.c.geojson, S.layer.c.sha256).where(S.layer.c.level == level))
@@ -412,9 +529,9 @@ class Store:
         if frame.empty:
             return 0
         cols = list(frame.columns)
-        rows = [tuple(None if (isinstance(x, float) and x != x) or x is pd.NA else
-                      (x.item() if hasattr(x, "item") else x) for x in row)
-                for row in frame.itertuples(index=False, name=None)]
+        # Column by column (4x faster than cell by cell): Python scalars, None for NaN/NA.
+        columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in cols]
+        rows = list(zip(*columns))
         if conn is None:
             with self.engine.begin() as own:
                 return self.bulk_insert(table, frame, own)

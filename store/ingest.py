@@ -301,7 +301,7 @@ def _raw_specs() -> dict[str, dict]:
 def write_store(store: Store, *, catalogue: Catalogue, units: pd.DataFrame, values: pd.DataFrame,
                 boundaries: pd.DataFrame | None, layers: dict[str, str], report: pd.DataFrame,
                 aliases: pd.DataFrame, meta: dict[str, str]) -> None:
-    store.create_schema()
+    store.create_schema(for_load=True)
     units = units.reset_index(drop=True).copy()
     units["sk"] = np.arange(1, len(units) + 1)
     unit_sk = dict(zip(units["code"], units["sk"]))
@@ -322,7 +322,7 @@ def write_store(store: Store, *, catalogue: Catalogue, units: pd.DataFrame, valu
         "n": values["n"].astype("float64").round().astype("Int64"),
         "of": values["of"].astype("float64").round().astype("Int64"),
         "flag": values["flag"].replace("", None),
-    })
+    }).sort_values(["indicator_sk", "year", "unit_sk"], ignore_index=True)  # primary-key order: stored clustered
     ucols = ["sk", "code", "level", "name", "parent_code", "gmina_type", "city_powiat", "valid_from",
              "valid_to", "historical", "note"]
     u = units[ucols].copy()
@@ -346,6 +346,7 @@ def write_store(store: Store, *, catalogue: Catalogue, units: pd.DataFrame, valu
             store.bulk_insert(S.unit_alias, aliases, conn)
         store.bulk_insert(S.ingest_report, report, conn)
         store.bulk_insert(S.meta, pd.DataFrame({"key": list(meta), "value": list(meta.values())}), conn)
+    store.finish_load()  # value index, value_summary, planner statistics
 
 
 def _copy_user_rows(old: Store, new: Store) -> dict[str, int]:
