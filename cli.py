@@ -140,6 +140,18 @@ def cmd_indicators(args) -> int:
     return 0
 
 
+def _malformed(text: str) -> str:
+    """Why ``text`` is not a TERYT code (the parser's reason), plus the accepted forms."""
+    from domain.teryt import TerytError, parse_code
+    try:
+        parse_code(text)
+        reason = ""
+    except TerytError as exc:
+        reason = f" ({exc})"
+    return (f"malformed TERYT code {text!r}{reason}: use 2 (województwo), 4 (powiat), "
+            f"6 or 7 digits (gmina), or PL")
+
+
 def cmd_show(args) -> int:
     store = _store()
     _require_data(store)
@@ -148,9 +160,7 @@ def cmd_show(args) -> int:
     code, note = store.resolve_code(args.teryt)
     if code is None:
         raise CliError(f"unknown TERYT code {args.teryt!r}: no unit has this code"
-                       if note != "malformed" else
-                       f"malformed TERYT code {args.teryt!r}: use 2 (województwo), 4 (powiat), "
-                       f"6 or 7 digits (gmina), or PL")
+                       if note != "malformed" else _malformed(args.teryt))
     if note:
         print(f"note: {args.teryt} is an old code; showing {code}", file=sys.stderr)
     indicators = store.indicators()

@@ -42,6 +42,7 @@ def test_old_code_is_shown_under_the_current_one(run_cli):
 @pytest.mark.parametrize("args,needle", [
     (("show", "--teryt", "0299011"), "unknown TERYT code"),
     (("show", "--teryt", "12a"), "malformed TERYT code"),
+    (("show", "--teryt", "9999999"), "no województwo has code 99"),
     (("show", "--teryt", "1261011", "--indicator", "nope"), "unknown indicator"),
     (("show", "--teryt", "1261011", "--year", "abc"), "invalid int value"),
     (("show",), "required"),
