@@ -10,9 +10,12 @@ Writes bench/out/map_bench.txt. Measures, for the 2,477 gminy:
 2. In headless Chromium (Debian's, offline): our app (pages/mapa.py) and bench/naive_map_app.py as
    real Streamlit servers. For a fresh page: HTTP bytes (encoded body + headers, as sent: gzip where
    the server compresses), websocket bytes (frame payloads received), time until the first map is
-   drawn. For each indicator change (and one year change): websocket + HTTP bytes and the time from
-   the click on the new option until MapLibre has rendered the new map ("visible": the figure's
-   layout.meta names the new indicator, the map is loaded and has rendered features at Kraków).
+   drawn. For each indicator change (and one year change), made in ours and then in naive so both
+   see the same machine load: websocket + HTTP bytes and the time from the click on the new option
+   until the new map is drawn ("visible": the figure's layout.meta names the new indicator and a
+   filled unit is drawn at Kraków: for ours, plotly's SVG geo map, a filled unit path contains
+   Kraków's projected point; for naive's MapLibre map, the map is loaded and has rendered features
+   at Kraków).
 
 Websocket frames are counted as Playwright reports them (the protobuf payload; Streamlit does not
 compress websocket messages by default). Goals: a change sends <= 100 KB and >= 20x less than
@@ -42,13 +45,30 @@ KRAKOW = (19.9940, 50.0458)
 CHANGES = [("turnout_sejm", "Frekwencja – wybory do Sejmu"),
            ("share_post_working", "Udział ludności w wieku poprodukcyjnym"),
            ("own_revenue_per_capita", "Dochody własne na mieszkańca"), ("water_supply_pct", "Korzystający z wodociągu")]
+# Ours draws an SVG geo map (plotly ``geo``), naive a MapLibre map (``map``): "visible" is, for
+# either, the figure naming the new indicator and a drawn, filled unit at Kraków.
 MAP_READY = """([indicator, year, lon, lat]) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.layout && g.layout.meta && g.layout.meta.indicator);
   if (!gd || gd.layout.meta.indicator !== indicator || (year && gd.layout.meta.year !== year)) return false;
-  const sp = gd._fullLayout.map && gd._fullLayout.map._subplot;
-  const m = sp && sp.map;
-  if (!m || !m.loaded() || !m.areTilesLoaded()) return false;
-  if (m.queryRenderedFeatures(m.project([lon, lat])).length === 0) return false;
+  const fl = gd._fullLayout;
+  if (fl.geo) {
+    const g = fl.geo._subplot;
+    const xy = g && g.projection && g.projection([lon, lat]);
+    if (!xy) return false;
+    const pt = new DOMPoint(xy[0], xy[1]);
+    const hit = [...gd.querySelectorAll('path.choroplethlocation')].find(p => {
+      const d = p.__data__, f = p.getAttribute('fill');
+      if (!f || f === 'rgba(0, 0, 0, 0)' || f === 'none') return false;
+      if (d && d.ct && (Math.abs(d.ct[0] - lon) > 1 || Math.abs(d.ct[1] - lat) > 1)) return false;
+      return p.isPointInFill(pt);
+    });
+    if (!hit) return false;
+  } else {
+    const sp = fl.map && fl.map._subplot;
+    const m = sp && sp.map;
+    if (!m || !m.loaded() || !m.areTilesLoaded()) return false;
+    if (m.queryRenderedFeatures(m.project([lon, lat])).length === 0) return false;
+  }
   window.__ready = performance.now();
   return true;
 }"""
@@ -220,46 +240,57 @@ def split(page) -> tuple[float, float]:
     return (ws - click) / 1000, (now - ws) / 1000
 
 
-def browser_run(browser, base: str, *, ours: bool, changes: int) -> dict:
-    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
-    ctx.add_init_script(WS_HOOK)
-    page = ctx.new_page()
-    page.set_default_timeout(90_000)
-    m = Meter(page)
-    t0 = time.perf_counter()
-    page.goto(base + ("/mapa" if ours else "/"), wait_until="domcontentloaded")
-    page.wait_for_function(MAP_READY, arg=["population_density", 2019, *KRAKOW], timeout=90_000)
-    first_s = time.perf_counter() - t0
-    page.wait_for_timeout(1500)  # let late frames (histogram, table) arrive
-    first = m.mark()
-    geo = [(u, n, e) for u, n, e in m.http_items if "/app/static/geo/" in u]
-    res = {"first_http": first[0], "first_ws": first[1], "first_s": first_s, "geo": geo, "changes": []}
-    label = "Wskaźnik"
-    for ind, text in CHANGES[:changes]:
-        print(f"   {'ours' if ours else 'naive'}: indicator -> {ind}", flush=True)
+class Session:
+    """One app in its own fresh browser context (empty cache): the first map, then changes."""
+
+    def __init__(self, browser, base: str, *, ours: bool):
+        self.ours = ours
+        self.ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+        self.ctx.add_init_script(WS_HOOK)
+        self.page = self.ctx.new_page()
+        self.page.set_default_timeout(90_000)
+        self.m = Meter(self.page)
+        self.changes: list[tuple] = []
+        t0 = time.perf_counter()
+        self.page.goto(base + ("/mapa" if ours else "/"), wait_until="domcontentloaded")
+        self.page.wait_for_function(MAP_READY, arg=["population_density", 2019, *KRAKOW], timeout=90_000)
+        self.first_s = time.perf_counter() - t0
+        self.page.wait_for_timeout(1500)  # let late frames (histogram, table) arrive
+        self.first_http, self.first_ws, _ = self.m.mark()
+        self.geo = [(u, n, e) for u, n, e in self.m.http_items if "/app/static/geo/" in u or "/app/static/topojson/" in u]
+
+    def change(self, name: str, label: str, text: str, ind: str, year: int = 0) -> None:
+        page, m = self.page, self.m
+        print(f"   {'ours' if self.ours else 'naive'}: {name}", flush=True)
+        load = os.getloadavg()[0]
         before = m.mark()
         t = choose(page, label, text)
-        page.wait_for_function(MAP_READY, arg=[ind, 0, *KRAKOW], timeout=90_000)
+        page.wait_for_function(MAP_READY, arg=[ind, year, *KRAKOW], timeout=90_000)
         visible = time.perf_counter() - t
         parts = split(page)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
         page.wait_for_timeout(1200)
         after = m.mark()
-        res["changes"].append((f"indicator -> {ind}", after[1] - before[1], after[0] - before[0], visible,
-                               parts))
-    # one year change (same indicator)
-    ind = CHANGES[min(changes, len(CHANGES)) - 1][0]
-    before = m.mark()
-    t = choose(page, "Rok", "2018")
-    page.wait_for_function(MAP_READY, arg=[ind, 2018, *KRAKOW], timeout=90_000)
-    visible = time.perf_counter() - t
-    parts = split(page)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    page.wait_for_timeout(1200)
-    after = m.mark()
-    res["changes"].append((f"year -> 2018 ({ind})", after[1] - before[1], after[0] - before[0], visible, parts))
-    ctx.close()
-    return res
+        self.changes.append((name, after[1] - before[1], after[0] - before[0], visible, parts, load))
+
+    def close(self) -> dict:
+        self.ctx.close()
+        return {"first_http": self.first_http, "first_ws": self.first_ws, "first_s": self.first_s, "geo": self.geo,
+                "changes": self.changes}
+
+
+def browser_runs(browser, u_ours: str, u_naive: str, changes: int) -> tuple[dict, dict]:
+    """Ours and naive interleaved: each change is made in ours, then at once in naive, so both see
+    the same machine load."""
+    ours = Session(browser, u_ours, ours=True)
+    naive = Session(browser, u_naive, ours=False)
+    steps = [(f"indicator -> {ind}", "Wskaźnik", text, ind, 0) for ind, text in CHANGES[:changes]]
+    last = CHANGES[min(changes, len(CHANGES)) - 1][0]
+    steps.append((f"year -> 2018 ({last})", "Rok", "2018", last, 2018))
+    for step in steps:
+        ours.change(*step)
+        naive.change(*step)
+    return ours.close(), naive.close()
 
 
 def warm_up(browser, base: str, path: str):
@@ -311,8 +342,7 @@ def main(argv=None) -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             warm_up(browser, u_ours, "/mapa")
             warm_up(browser, u_naive, "/")
-            ours = browser_run(browser, u_ours, ours=True, changes=args.changes)
-            naive = browser_run(browser, u_naive, ours=False, changes=args.changes)
+            ours, naive = browser_runs(browser, u_ours, u_naive, args.changes)
             browser.close()
     finally:
         for p in procs:
@@ -323,7 +353,8 @@ def main(argv=None) -> int:
                 p.kill()
 
     b = [f"   (load average after the browser runs: {os.getloadavg()[0]:.1f})",
-         "2. Headless Chromium, fresh browser context (empty cache), server caches warm for the first map only",
+         "2. Headless Chromium, fresh browser context (empty cache), server caches warm for the first map only;",
+         "   ours and naive interleaved (each change in ours, then in naive); load = 1-min load average before the step",
          f"   {'':<44} {'ours':>14} {'naive':>14} {'naive/ours':>11}",
          f"   {'first map: HTTP bytes (all, as sent)':<44} {kb(ours['first_http']):>14} {kb(naive['first_http']):>14}"
          f" {naive['first_http'] / ours['first_http']:>10.1f}x",
@@ -339,14 +370,14 @@ def main(argv=None) -> int:
              "Streamlit; the same for every page and cached by the browser)")
     b.append("")
     b.append(f"   {'change':<44} {'ws ours':>10} {'ws naive':>10} {'ratio':>7} {'http ours':>10} "
-             f"{'visible ours':>13} {'visible naive':>14}   ours: server+transfer / draw")
+             f"{'visible ours':>13} {'visible naive':>14} {'load':>5}   ours: server+transfer / draw")
     ratios, ws_ours, vis_ours = [], [], []
-    for (name, w1, h1, v1, p1), (_, w2, h2, v2, _) in zip(ours["changes"], naive["changes"]):
+    for (name, w1, h1, v1, p1, ld), (_, w2, h2, v2, _, _) in zip(ours["changes"], naive["changes"]):
         ratios.append(w2 / w1)
         ws_ours.append(w1)
         vis_ours.append(v1)
         b.append(f"   {name:<44} {kb(w1):>10} {kb(w2):>10} {w2 / w1:>6.1f}x {kb(h1):>10} {v1:>12.2f}s {v2:>13.2f}s"
-                 f"   {p1[0]:.2f}s / {p1[1]:.2f}s")
+                 f" {ld:>5.1f}   {p1[0]:.2f}s / {p1[1]:.2f}s")
     b += ["",
           "3. Goals",
           f"   change sends <= 100 KB: max {kb(max(ws_ours + [0]))} websocket "
