@@ -159,11 +159,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(script: Path, env: dict, log: Path):
+def start(script: Path, env: dict, log: Path, cwd: Path = ROOT):
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -279,18 +279,22 @@ class Session:
                 "changes": self.changes}
 
 
-def browser_runs(browser, u_ours: str, u_naive: str, changes: int) -> tuple[dict, dict]:
-    """Ours and naive interleaved: each change is made in ours, then at once in naive, so both see
-    the same machine load."""
+def browser_runs(browser, u_ours: str, u_naive: str, changes: int, u_before: str | None = None
+                 ) -> tuple[dict, dict, dict | None]:
+    """Ours and naive (and, given, an earlier version of ours) interleaved: each change is made in
+    ours, then at once in the others, so all see the same machine load."""
     ours = Session(browser, u_ours, ours=True)
+    before = Session(browser, u_before, ours=True) if u_before else None
     naive = Session(browser, u_naive, ours=False)
     steps = [(f"indicator -> {ind}", "Wskaźnik", text, ind, 0) for ind, text in CHANGES[:changes]]
     last = CHANGES[min(changes, len(CHANGES)) - 1][0]
     steps.append((f"year -> 2018 ({last})", "Rok", "2018", last, 2018))
     for step in steps:
         ours.change(*step)
+        if before:
+            before.change(*step)
         naive.change(*step)
-    return ours.close(), naive.close()
+    return ours.close(), naive.close(), before.close() if before else None
 
 
 def warm_up(browser, base: str, path: str):
@@ -311,6 +315,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--changes", type=int, default=3, help="indicator changes per app (max 4)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "map_bench.txt")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="a checkout of an earlier commit (e.g. `git archive <rev> | tar -x -C DIR`): its app is "
+                         "measured too, interleaved, as 'before'")
     args = ap.parse_args(argv)
 
     from settings import get_settings
@@ -338,11 +345,17 @@ def main(argv=None) -> int:
         procs.append(p_ours)
         p_naive, u_naive = start(ROOT / "bench" / "naive_map_app.py", env, out_dir / "map_bench_naive.log")
         procs.append(p_naive)
+        u_before = None
+        if args.before:
+            p_before, u_before = start(args.before / "app.py", env, out_dir / "map_bench_before.log", cwd=args.before)
+            procs.append(p_before)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             warm_up(browser, u_ours, "/mapa")
+            if u_before:
+                warm_up(browser, u_before, "/mapa")
             warm_up(browser, u_naive, "/")
-            ours, naive = browser_runs(browser, u_ours, u_naive, args.changes)
+            ours, naive, before = browser_runs(browser, u_ours, u_naive, args.changes, u_before)
             browser.close()
     finally:
         for p in procs:
@@ -371,6 +384,9 @@ def main(argv=None) -> int:
     b.append("")
     b.append(f"   {'change':<44} {'ws ours':>10} {'ws naive':>10} {'ratio':>7} {'http ours':>10} "
              f"{'visible ours':>13} {'visible naive':>14} {'load':>5}   ours: server+transfer / draw")
+    if before:
+        b.insert(b.index(""), f"   {'first map, before (' + args.before.name + '): time to visible (s)':<44} "
+                              f"{before['first_s']:>14.2f}")
     ratios, ws_ours, vis_ours = [], [], []
     for (name, w1, h1, v1, p1, ld), (_, w2, h2, v2, _, _) in zip(ours["changes"], naive["changes"]):
         ratios.append(w2 / w1)
@@ -378,6 +394,16 @@ def main(argv=None) -> int:
         vis_ours.append(v1)
         b.append(f"   {name:<44} {kb(w1):>10} {kb(w2):>10} {w2 / w1:>6.1f}x {kb(h1):>10} {v1:>12.2f}s {v2:>13.2f}s"
                  f" {ld:>5.1f}   {p1[0]:.2f}s / {p1[1]:.2f}s")
+    if before:
+        b += ["", f"   before = {args.before} (same run, interleaved)",
+              f"   {'change':<44} {'visible ours':>13} {'visible before':>15} {'visible naive':>14}   "
+              "before: server+transfer / draw"]
+        for (name, _, _, v1, _, _), (_, _, _, v0, p0, _), (_, _, _, v2, _, _) in zip(
+                ours["changes"], before["changes"], naive["changes"]):
+            b.append(f"   {name:<44} {v1:>12.2f}s {v0:>14.2f}s {v2:>13.2f}s   {p0[0]:.2f}s / {p0[1]:.2f}s")
+        vb = [c[3] for c in before["changes"]]
+        b.append(f"   median visible: ours {statistics.median(vis_ours):.2f}s, before {statistics.median(vb):.2f}s, "
+                 f"naive {statistics.median([c[3] for c in naive['changes']]):.2f}s")
     b += ["",
           "3. Goals",
           f"   change sends <= 100 KB: max {kb(max(ws_ours + [0]))} websocket "
