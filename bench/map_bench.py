@@ -10,9 +10,12 @@ Writes bench/out/map_bench.txt. Measures, for the 2,477 gminy:
 2. In headless Chromium (Debian's, offline): our app (pages/mapa.py) and bench/naive_map_app.py as
    real Streamlit servers. For a fresh page: HTTP bytes (encoded body + headers, as sent: gzip where
    the server compresses), websocket bytes (frame payloads received), time until the first map is
-   drawn. For each indicator change (and one year change): websocket + HTTP bytes and the time from
-   the click on the new option until MapLibre has rendered the new map ("visible": the figure's
-   layout.meta names the new indicator, the map is loaded and has rendered features at Kraków).
+   drawn. For each indicator change (and one year change), made in ours and then in naive so both
+   see the same machine load: websocket + HTTP bytes and the time from the click on the new option
+   until the new map is drawn ("visible": the figure's layout.meta names the new indicator and a
+   filled unit is drawn at Kraków: for ours, plotly's SVG geo map, a filled unit path contains
+   Kraków's projected point; for naive's MapLibre map, the map is loaded and has rendered features
+   at Kraków).
 
 Websocket frames are counted as Playwright reports them (the protobuf payload; Streamlit does not
 compress websocket messages by default). Goals: a change sends <= 100 KB and >= 20x less than
@@ -42,13 +45,30 @@ KRAKOW = (19.9940, 50.0458)
 CHANGES = [("turnout_sejm", "Frekwencja – wybory do Sejmu"),
            ("share_post_working", "Udział ludności w wieku poprodukcyjnym"),
            ("own_revenue_per_capita", "Dochody własne na mieszkańca"), ("water_supply_pct", "Korzystający z wodociągu")]
+# Ours draws an SVG geo map (plotly ``geo``), naive a MapLibre map (``map``): "visible" is, for
+# either, the figure naming the new indicator and a drawn, filled unit at Kraków.
 MAP_READY = """([indicator, year, lon, lat]) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.layout && g.layout.meta && g.layout.meta.indicator);
   if (!gd || gd.layout.meta.indicator !== indicator || (year && gd.layout.meta.year !== year)) return false;
-  const sp = gd._fullLayout.map && gd._fullLayout.map._subplot;
-  const m = sp && sp.map;
-  if (!m || !m.loaded() || !m.areTilesLoaded()) return false;
-  if (m.queryRenderedFeatures(m.project([lon, lat])).length === 0) return false;
+  const fl = gd._fullLayout;
+  if (fl.geo) {
+    const g = fl.geo._subplot;
+    const xy = g && g.projection && g.projection([lon, lat]);
+    if (!xy) return false;
+    const pt = new DOMPoint(xy[0], xy[1]);
+    const hit = [...gd.querySelectorAll('path.choroplethlocation')].find(p => {
+      const d = p.__data__, f = p.getAttribute('fill');
+      if (!f || f === 'rgba(0, 0, 0, 0)' || f === 'none') return false;
+      if (d && d.ct && (Math.abs(d.ct[0] - lon) > 1 || Math.abs(d.ct[1] - lat) > 1)) return false;
+      return p.isPointInFill(pt);
+    });
+    if (!hit) return false;
+  } else {
+    const sp = fl.map && fl.map._subplot;
+    const m = sp && sp.map;
+    if (!m || !m.loaded() || !m.areTilesLoaded()) return false;
+    if (m.queryRenderedFeatures(m.project([lon, lat])).length === 0) return false;
+  }
   window.__ready = performance.now();
   return true;
 }"""
@@ -139,11 +159,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(script: Path, env: dict, log: Path):
+def start(script: Path, env: dict, log: Path, cwd: Path = ROOT):
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -220,46 +240,61 @@ def split(page) -> tuple[float, float]:
     return (ws - click) / 1000, (now - ws) / 1000
 
 
-def browser_run(browser, base: str, *, ours: bool, changes: int) -> dict:
-    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
-    ctx.add_init_script(WS_HOOK)
-    page = ctx.new_page()
-    page.set_default_timeout(90_000)
-    m = Meter(page)
-    t0 = time.perf_counter()
-    page.goto(base + ("/mapa" if ours else "/"), wait_until="domcontentloaded")
-    page.wait_for_function(MAP_READY, arg=["population_density", 2019, *KRAKOW], timeout=90_000)
-    first_s = time.perf_counter() - t0
-    page.wait_for_timeout(1500)  # let late frames (histogram, table) arrive
-    first = m.mark()
-    geo = [(u, n, e) for u, n, e in m.http_items if "/app/static/geo/" in u]
-    res = {"first_http": first[0], "first_ws": first[1], "first_s": first_s, "geo": geo, "changes": []}
-    label = "Wskaźnik"
-    for ind, text in CHANGES[:changes]:
-        print(f"   {'ours' if ours else 'naive'}: indicator -> {ind}", flush=True)
+class Session:
+    """One app in its own fresh browser context (empty cache): the first map, then changes."""
+
+    def __init__(self, browser, base: str, *, ours: bool):
+        self.ours = ours
+        self.ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+        self.ctx.add_init_script(WS_HOOK)
+        self.page = self.ctx.new_page()
+        self.page.set_default_timeout(90_000)
+        self.m = Meter(self.page)
+        self.changes: list[tuple] = []
+        t0 = time.perf_counter()
+        self.page.goto(base + ("/mapa" if ours else "/"), wait_until="domcontentloaded")
+        self.page.wait_for_function(MAP_READY, arg=["population_density", 2019, *KRAKOW], timeout=90_000)
+        self.first_s = time.perf_counter() - t0
+        self.page.wait_for_timeout(1500)  # let late frames (histogram, table) arrive
+        self.first_http, self.first_ws, _ = self.m.mark()
+        self.geo = [(u, n, e) for u, n, e in self.m.http_items if "/app/static/geo/" in u or "/app/static/topojson/" in u]
+
+    def change(self, name: str, label: str, text: str, ind: str, year: int = 0) -> None:
+        page, m = self.page, self.m
+        print(f"   {'ours' if self.ours else 'naive'}: {name}", flush=True)
+        load = os.getloadavg()[0]
         before = m.mark()
         t = choose(page, label, text)
-        page.wait_for_function(MAP_READY, arg=[ind, 0, *KRAKOW], timeout=90_000)
+        page.wait_for_function(MAP_READY, arg=[ind, year, *KRAKOW], timeout=90_000)
         visible = time.perf_counter() - t
         parts = split(page)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
         page.wait_for_timeout(1200)
         after = m.mark()
-        res["changes"].append((f"indicator -> {ind}", after[1] - before[1], after[0] - before[0], visible,
-                               parts))
-    # one year change (same indicator)
-    ind = CHANGES[min(changes, len(CHANGES)) - 1][0]
-    before = m.mark()
-    t = choose(page, "Rok", "2018")
-    page.wait_for_function(MAP_READY, arg=[ind, 2018, *KRAKOW], timeout=90_000)
-    visible = time.perf_counter() - t
-    parts = split(page)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    page.wait_for_timeout(1200)
-    after = m.mark()
-    res["changes"].append((f"year -> 2018 ({ind})", after[1] - before[1], after[0] - before[0], visible, parts))
-    ctx.close()
-    return res
+        self.changes.append((name, after[1] - before[1], after[0] - before[0], visible, parts, load))
+
+    def close(self) -> dict:
+        self.ctx.close()
+        return {"first_http": self.first_http, "first_ws": self.first_ws, "first_s": self.first_s, "geo": self.geo,
+                "changes": self.changes}
+
+
+def browser_runs(browser, u_ours: str, u_naive: str, changes: int, u_before: str | None = None
+                 ) -> tuple[dict, dict, dict | None]:
+    """Ours and naive (and, given, an earlier version of ours) interleaved: each change is made in
+    ours, then at once in the others, so all see the same machine load."""
+    ours = Session(browser, u_ours, ours=True)
+    before = Session(browser, u_before, ours=True) if u_before else None
+    naive = Session(browser, u_naive, ours=False)
+    steps = [(f"indicator -> {ind}", "Wskaźnik", text, ind, 0) for ind, text in CHANGES[:changes]]
+    last = CHANGES[min(changes, len(CHANGES)) - 1][0]
+    steps.append((f"year -> 2018 ({last})", "Rok", "2018", last, 2018))
+    for step in steps:
+        ours.change(*step)
+        if before:
+            before.change(*step)
+        naive.change(*step)
+    return ours.close(), naive.close(), before.close() if before else None
 
 
 def warm_up(browser, base: str, path: str):
@@ -280,6 +315,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--changes", type=int, default=3, help="indicator changes per app (max 4)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "map_bench.txt")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="a checkout of an earlier commit (e.g. `git archive <rev> | tar -x -C DIR`): its app is "
+                         "measured too, interleaved, as 'before'")
     args = ap.parse_args(argv)
 
     from settings import get_settings
@@ -307,12 +345,17 @@ def main(argv=None) -> int:
         procs.append(p_ours)
         p_naive, u_naive = start(ROOT / "bench" / "naive_map_app.py", env, out_dir / "map_bench_naive.log")
         procs.append(p_naive)
+        u_before = None
+        if args.before:
+            p_before, u_before = start(args.before / "app.py", env, out_dir / "map_bench_before.log", cwd=args.before)
+            procs.append(p_before)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             warm_up(browser, u_ours, "/mapa")
+            if u_before:
+                warm_up(browser, u_before, "/mapa")
             warm_up(browser, u_naive, "/")
-            ours = browser_run(browser, u_ours, ours=True, changes=args.changes)
-            naive = browser_run(browser, u_naive, ours=False, changes=args.changes)
+            ours, naive, before = browser_runs(browser, u_ours, u_naive, args.changes, u_before)
             browser.close()
     finally:
         for p in procs:
@@ -323,7 +366,8 @@ def main(argv=None) -> int:
                 p.kill()
 
     b = [f"   (load average after the browser runs: {os.getloadavg()[0]:.1f})",
-         "2. Headless Chromium, fresh browser context (empty cache), server caches warm for the first map only",
+         "2. Headless Chromium, fresh browser context (empty cache), server caches warm for the first map only;",
+         "   ours and naive interleaved (each change in ours, then in naive); load = 1-min load average before the step",
          f"   {'':<44} {'ours':>14} {'naive':>14} {'naive/ours':>11}",
          f"   {'first map: HTTP bytes (all, as sent)':<44} {kb(ours['first_http']):>14} {kb(naive['first_http']):>14}"
          f" {naive['first_http'] / ours['first_http']:>10.1f}x",
@@ -339,14 +383,27 @@ def main(argv=None) -> int:
              "Streamlit; the same for every page and cached by the browser)")
     b.append("")
     b.append(f"   {'change':<44} {'ws ours':>10} {'ws naive':>10} {'ratio':>7} {'http ours':>10} "
-             f"{'visible ours':>13} {'visible naive':>14}   ours: server+transfer / draw")
+             f"{'visible ours':>13} {'visible naive':>14} {'load':>5}   ours: server+transfer / draw")
+    if before:
+        b.insert(b.index(""), f"   {'first map, before (' + args.before.name + '): time to visible (s)':<44} "
+                              f"{before['first_s']:>14.2f}")
     ratios, ws_ours, vis_ours = [], [], []
-    for (name, w1, h1, v1, p1), (_, w2, h2, v2, _) in zip(ours["changes"], naive["changes"]):
+    for (name, w1, h1, v1, p1, ld), (_, w2, h2, v2, _, _) in zip(ours["changes"], naive["changes"]):
         ratios.append(w2 / w1)
         ws_ours.append(w1)
         vis_ours.append(v1)
         b.append(f"   {name:<44} {kb(w1):>10} {kb(w2):>10} {w2 / w1:>6.1f}x {kb(h1):>10} {v1:>12.2f}s {v2:>13.2f}s"
-                 f"   {p1[0]:.2f}s / {p1[1]:.2f}s")
+                 f" {ld:>5.1f}   {p1[0]:.2f}s / {p1[1]:.2f}s")
+    if before:
+        b += ["", f"   before = {args.before} (same run, interleaved)",
+              f"   {'change':<44} {'visible ours':>13} {'visible before':>15} {'visible naive':>14}   "
+              "before: server+transfer / draw"]
+        for (name, _, _, v1, _, _), (_, _, _, v0, p0, _), (_, _, _, v2, _, _) in zip(
+                ours["changes"], before["changes"], naive["changes"]):
+            b.append(f"   {name:<44} {v1:>12.2f}s {v0:>14.2f}s {v2:>13.2f}s   {p0[0]:.2f}s / {p0[1]:.2f}s")
+        vb = [c[3] for c in before["changes"]]
+        b.append(f"   median visible: ours {statistics.median(vis_ours):.2f}s, before {statistics.median(vb):.2f}s, "
+                 f"naive {statistics.median([c[3] for c in naive['changes']]):.2f}s")
     b += ["",
           "3. Goals",
           f"   change sends <= 100 KB: max {kb(max(ws_ours + [0]))} websocket "

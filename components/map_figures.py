@@ -7,6 +7,14 @@ with the figure: names and unit types are the geometry file's ``properties`` (``
 
 Outlines (the selected unit, later its peer group or functional area) are separate line-only
 traces built by ``outline_trace(codes=...)``; pass them to ``choropleth_figure(outlines=...)``.
+
+The map is plotly's SVG ``geo`` subplot (Mercator fitted to Poland, basemap hidden), not the
+MapLibre ``map`` subplot: Streamlit re-creates a chart whose figure changed, and a new MapLibre
+map (WebGL context, shaders, tiling every source, ~0.3–0.6 s per frame in software WebGL) took
+1.3–1.8 s to show in headless Chromium, the SVG map ~0.2–0.4 s (bench/map_bench.py). Geometry
+must be in d3 winding (services/static_geo.py writes it so; inline outlines are re-wound here)
+and plotly needs ``config={"topojsonURL": services.map.basemap_url()}`` so it reads an empty
+local basemap instead of fetching one from its CDN.
 """
 from __future__ import annotations
 
@@ -21,11 +29,14 @@ import plotly.graph_objects as go
 from domain import palettes
 from domain.catalogue import Indicator
 from domain.classify import Classification, legend_decimals
+from domain.winding import d3_winding
 from i18n import fmt_num, t
 
-POLAND_CENTER = {"lat": 52.07, "lon": 19.40}
-# Desktop: Poland shifted right so the legend (bottom left) sits over the Czech Republic, not Silesia.
-DESKTOP_CENTER = {"lat": 52.0, "lon": 18.35}
+# Poland's extent (lon, lat) with a small margin. Desktop: the box reaches further west so Poland
+# sits right of centre and the legend (bottom left) lies over Germany/Czechia, not Silesia.
+POLAND_LON = (13.9, 24.3)
+DESKTOP_LON = (11.4, 24.3)
+POLAND_LAT = (48.95, 54.95)
 TRANSPARENT = "rgba(0,0,0,0)"
 SEPARATORS = {"pl": ",\u00a0", "en": ".,"}
 LINE_WIDTH = {"gmina": 0.3, "powiat": 0.6, "wojewodztwo": 1.0}
@@ -45,11 +56,12 @@ class Outline:
 
 
 def outline_trace(*, codes: Sequence[str], geojson: str | dict, role: str = "unit", label: str = "",
-                  width: float = 3.0) -> go.Choroplethmap:
-    """A line-only trace outlining ``codes`` (transparent fill, no hover, not clickable)."""
+                  width: float = 3.0) -> go.Choropleth:
+    """A line-only trace outlining ``codes`` (transparent fill, no hover, not clickable). Inline
+    GeoJSON is re-wound for d3 (files by URL are written that way)."""
     codes = list(codes)
-    return go.Choroplethmap(
-        geojson=geojson, featureidkey="id", locations=codes, z=[0] * len(codes),
+    return go.Choropleth(
+        geojson=geojson if isinstance(geojson, str) else d3_winding(geojson), featureidkey="id", locations=codes, z=[0] * len(codes),
         colorscale=[[0, TRANSPARENT], [1, TRANSPARENT]], showscale=False,
         marker={"line": {"color": palettes.ROLE_COLOURS.get(role, role), "width": width}},
         hoverinfo="skip", name=label or role, showlegend=bool(label), legendgroup=f"outline-{role}")
@@ -91,8 +103,7 @@ def no_data_reason(row: dict, lang: str) -> str:
 def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, colours: Sequence[str],
                       geojson: str | dict, indicator: Indicator, year: int, level: str, lang: str,
                       outlines: Sequence[Outline] = (), context_geojson: str | dict | None = None,
-                      context_codes: Sequence[str] = (), height: int = 640, zoom: float = 5.25,
-                      center: dict | None = None, compact: bool = False,
+                      context_codes: Sequence[str] = (), height: int = 640, compact: bool = False,
                       feature_index: dict[str, int] | None = None) -> go.Figure:
     """The classed choropleth of one indicator/year/level.
 
@@ -129,6 +140,10 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
 
         def locs(codes):
             return list(codes)
+    if not isinstance(geojson, str):
+        geojson = d3_winding(geojson)
+    if context_geojson is not None and not isinstance(context_geojson, str):
+        context_geojson = d3_winding(context_geojson)
     fig = go.Figure()
     for i in reversed(range(c.k)):  # highest class first in the legend
         part = drawn.loc[drawn["_cls"] == i]
@@ -141,7 +156,7 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
                 continue
             cd_cols = ["rank", "percentile"] + (["n", "of"] if is_computed else [])
             customdata = sub[cd_cols].fillna(0).to_numpy(dtype=np.int16) if len(sub) else None
-            fig.add_trace(go.Choroplethmap(
+            fig.add_trace(go.Choropleth(
                 geojson=geojson, featureidkey=idkey, locations=locs(sub["code"]),
                 z=_rounded(sub["value"], dec), customdata=customdata,
                 colorscale=[[0, colours[i]], [1, colours[i]]], showscale=False, marker={"line": line},
@@ -152,7 +167,7 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
             shown = True
     nodata = drawn.loc[drawn["_cls"] < 0]
     n_nodata = int((frame["_cls"] < 0).sum())
-    fig.add_trace(go.Choroplethmap(
+    fig.add_trace(go.Choropleth(
         geojson=geojson, featureidkey=idkey, locations=locs(nodata["code"]), z=[0] * len(nodata),
         text=[no_data_reason(r, lang) for r in nodata.to_dict("records")],
         colorscale=[[0, palettes.NO_DATA_FILL], [1, palettes.NO_DATA_FILL]], showscale=False,
@@ -170,7 +185,9 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
     legend = ({"orientation": "v", "x": 0, "y": -0.01, "yanchor": "top", "xanchor": "left"} if compact else
               {"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"})
     fig.update_layout(
-        map={"style": "white-bg", "center": center or (POLAND_CENTER if compact else DESKTOP_CENTER), "zoom": zoom},
+        geo={"visible": False, "bgcolor": "white", "projection": {"type": "mercator"},
+             "lonaxis": {"range": list(POLAND_LON if compact else DESKTOP_LON)},
+             "lataxis": {"range": list(POLAND_LAT)}, "domain": {"x": [0, 1], "y": [0, 1]}},
         height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, separators=SEPARATORS.get(lang, ".,"),
         legend={**legend, "title": {"text": t("map.legend_title", lang, unit=unit_txt,
                                               units=t(f"map.units_gen.{level}", lang)), "side": "top"},

@@ -383,11 +383,11 @@ def render(ingest: str | None, lang: str) -> None:
         fig = choropleth_figure(ranking=frame, classification=c, colours=colours, geojson=geo_url, indicator=ind,
                                 year=p.year, level=p.level, lang=lang, outlines=outlines,
                                 context_geojson=context_url, context_codes=context_codes,
-                                height=470 + 24 * (c.k + 3) if phone else 660, zoom=4.55 if phone else 5.55,
-                                compact=phone, feature_index={code: n for n, code in enumerate(fcodes)})
+                                height=470 + 24 * (c.k + 3) if phone else 660, compact=phone, feature_index={code: n for n, code in enumerate(fcodes)})
         key = f"map_chart_{p.level}"
         st.plotly_chart(fig, key=key, on_select=partial(_on_map_select, key, frozenset(frame["code"]), fcodes),
-                        selection_mode=("points",), config=PLOT_CONFIG, theme=None,
+                        selection_mode=("points",), config={**PLOT_CONFIG, "topojsonURL": smap.basemap_url()},
+                        theme=None,
                         alt=t("map.alt", lang, name=ind.name(lang), year=p.year))
         st.caption(t("map.click_hint", lang))
         if peer_note:

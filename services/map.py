@@ -84,6 +84,22 @@ def layer_url(ingest: str, level: str) -> str | None:
     return res[1] if res else None
 
 
+@st.cache_resource(ttl=TTL, show_spinner=False, max_entries=2)
+def _basemap_prefix(static_dir: str) -> str:
+    return static_geo.write_basemap_stub(Path(static_dir))
+
+
+def basemap_url() -> str:
+    """URL prefix of the (empty) basemap topojson plotly's geo maps load (``config.topojsonURL``);
+    written on first use, rewritten if someone deleted it."""
+    static_dir = get_settings().static_dir
+    prefix = _basemap_prefix(str(static_dir))
+    if not (Path(static_dir) / static_geo.BASEMAP_SUBDIR / "world_110m.json").is_file():
+        _basemap_prefix.clear()
+        prefix = _basemap_prefix(str(static_dir))
+    return prefix
+
+
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
 def boundaries(ingest: str, codes: tuple[str, ...]) -> pd.DataFrame:
     """Simplified geometry (GeoJSON text) of single units, e.g. for a locator map."""

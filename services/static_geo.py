@@ -1,7 +1,10 @@
 """Map geometry as static files: written once per store layer, served by Streamlit at /app/static.
 
 The browser fetches ``/app/static/geo/<level>.<sha8>.geojson`` once (Streamlit gzips it) and
-plotly keeps it in memory, so an indicator or year change sends only codes and values. The file
+plotly keeps it in memory, so an indicator or year change sends only codes and values. Polygons
+are written with d3 winding (exterior rings clockwise) because the map is drawn by plotly's SVG
+``geo`` renderer (see components/map_figures.py); plotly's ``geo`` also fetches a basemap topojson,
+which ``write_basemap_stub`` provides as an empty local file (the map shows no basemap). The file
 name carries a hash of its content: a new ingest with other boundaries (or other names) gets a new
 URL, and a file once written never changes. Writes are atomic (temporary file + rename in the
 same directory), so a browser never reads half a file and concurrent sessions are harmless.
@@ -15,6 +18,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from domain.winding import d3_winding
+
 URL_PREFIX = "/app/static/"
 SUBDIR = "geo"
 _LEVEL = re.compile(r"^[a-z]{2,16}$")
@@ -23,8 +28,9 @@ _LEVEL = re.compile(r"^[a-z]{2,16}$")
 def with_properties(fc_text: str, properties: dict[str, dict]) -> str:
     """The FeatureCollection with each feature's ``properties`` replaced by ``properties[id]``
     (features without an entry keep ``{}``) plus ``i`` = the feature's position, a short key for
-    plotly's ``featureidkey`` (see feature_order); compact JSON, UTF-8 unescaped."""
-    fc = json.loads(fc_text)
+    plotly's ``featureidkey`` (see feature_order); polygons in d3 winding; compact JSON, UTF-8
+    unescaped."""
+    fc = d3_winding(json.loads(fc_text))
     for n, f in enumerate(fc.get("features", [])):
         f["properties"] = {**properties.get(str(f.get("id")), {}), "i": n}
     return json.dumps(fc, separators=(",", ":"), ensure_ascii=False)
@@ -66,3 +72,31 @@ def write_layer(static_dir: Path, level: str, text: str) -> tuple[Path, str]:
 def feature_ids(fc_text: str) -> frozenset[str]:
     """Ids of the features of a compact FeatureCollection (without parsing the coordinates)."""
     return frozenset(re.findall(r'"type":"Feature","id":"([^"]+)"', fc_text))
+
+
+BASEMAP_SUBDIR = "topojson"
+# The layers plotly's geo subplot reads from its basemap topojson; all empty (no basemap is drawn,
+# and nothing is fetched from plotly's CDN).
+_BASEMAP_LAYERS = ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
+
+
+def write_basemap_stub(static_dir: Path) -> str:
+    """Write an empty ``world_110m.json`` topojson under ``<static_dir>/topojson/`` (atomic,
+    idempotent) and return the URL prefix for plotly's ``config.topojsonURL``."""
+    folder = Path(static_dir) / BASEMAP_SUBDIR
+    path = folder / "world_110m.json"
+    data = json.dumps({"type": "Topology", "arcs": [],
+                       "objects": {k: {"type": "GeometryCollection", "geometries": []} for k in _BASEMAP_LAYERS}},
+                      separators=(",", ":")).encode("utf-8")
+    if not (path.is_file() and path.read_bytes() == data):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".world_110m.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return f"{URL_PREFIX}{BASEMAP_SUBDIR}/"

@@ -233,7 +233,7 @@ def test_map_outlines_the_area(app):
 def test_map_outlines_the_units_knn_peer_group(app):
     at = open_page(app, "pages/mapa.py", unit="0201022", peers="knn:k=10", area=AREA, subject="unit")
     fig = map_figure(at)
-    by_colour = {d.marker.line.color: d for d in fig.data if d.type == "choroplethmap" and d.name}
+    by_colour = {d.marker.line.color: d for d in fig.data if d.type == "choropleth" and d.name}
     peers = by_colour["#CC79A7"]
     assert len(peers.locations) == 10 and "0201022" not in peers.locations
     assert "grupa porównawcza (n = 10)" in peers.name

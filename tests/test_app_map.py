@@ -60,6 +60,12 @@ def test_default_map_is_population_density_of_gminy_in_the_latest_year(app):
     assert any(d["name"] == "brak danych (2)" for d in spec["data"])
     # województwa drawn over the gminy for orientation, from their own static file
     assert any(str(d.get("geojson", "")).startswith("/app/static/geo/wojewodztwo.") for d in spec["data"])
+    # the SVG geo map reads its (empty) basemap from the app's static files, not plotly's CDN
+    chart = next(c for c in app.get("plotly_chart") if json.loads(c.proto.spec) == spec)
+    prefix = json.loads(chart.proto.config)["topojsonURL"]
+    assert prefix == "/app/static/topojson/"
+    basemap = json.loads((ROOT / "static" / "topojson" / "world_110m.json").read_text(encoding="utf-8"))
+    assert basemap["type"] == "Topology" and all(o["geometries"] == [] for o in basemap["objects"].values())
     assert "Szczawa (1207132)" in texts(app) and "GUS" in texts(app)
 
 

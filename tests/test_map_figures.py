@@ -194,3 +194,27 @@ def test_feature_index_locations_decode_to_the_same_codes_and_shrink_the_payload
     saved = len(by_code.to_json()) - len(by_index.to_json())
     assert saved > 15_000, saved
     assert location_codes([0, 2476, "1261011", 99999], order) == ["0201011", order[2476], "1261011", ""]
+
+
+def test_map_is_an_svg_geo_map_framing_poland_with_no_basemap(sqlite_store):
+    fig, *_ = build(sqlite_store, "population_density", 2019, "gmina")
+    assert {d.type for d in fig.data} == {"choropleth"}  # SVG (geo), no WebGL map subplot
+    geo = fig.layout.geo
+    assert geo.visible is False and geo.projection.type == "mercator"
+    (w, e), (s, n) = geo.lonaxis.range, geo.lataxis.range
+    # Poland's extreme points: Cedynia 14.12 E, Wołosate 24.15 E, Opołonek 49.00 N, Jastrzębia Góra 54.84 N
+    assert w < 14.12 and e > 24.15 and s < 49.0 and n > 54.84
+    assert fig.layout.map.style is None  # nothing left of the MapLibre map
+
+
+def test_inline_outline_geometry_is_rewound_for_d3(sqlite_store):
+    from domain.winding import _signed_area
+
+    ccw = [[19.8, 50.0], [20.1, 50.0], [20.1, 50.1], [19.8, 50.1], [19.8, 50.0]]  # RFC 7946, as the store
+    fc = {"type": "FeatureCollection",
+          "features": [{"type": "Feature", "id": "A", "properties": {},
+                        "geometry": {"type": "Polygon", "coordinates": [ccw]}}]}
+    o = Outline(codes=("A",), geojson=fc, role="area_outline", label="obszar")
+    fig, *_ = build(sqlite_store, "population_density", 2019, "gmina", outlines=[o])
+    ring = fig.data[-1].geojson["features"][0]["geometry"]["coordinates"][0]
+    assert _signed_area(ring) < 0 and _signed_area(ccw) > 0  # rewound copy; the caller's dict untouched
