@@ -16,6 +16,7 @@ from components.labels import gminy_word, picker_order, source_lookup, unit_labe
 from components.navigation import page_path
 from domain import areas as A
 from domain.catalogue import CATEGORIES, Indicator
+from settings import get_settings
 from i18n import fmt_num, t
 from services import areas as svc
 from services.areas import MAX_BYTES, MAX_ROWS, AreaListError
@@ -301,7 +302,19 @@ def render_import(ingest: str, lang: str) -> None:
 # save / delete
 # -------------------------------------------------------------------------------------------------
 
+def _refuse_in_public() -> bool:
+    """Callbacks of the save/delete buttons refuse in the public version (no button is drawn
+    there; this also covers a stale browser tab or a forged widget event)."""
+    if get_settings().public_mode:
+        st.session_state["ar_flash"] = ("warning", "areas.public_no_save", {})
+        st.session_state["ar_confirm_delete"] = False
+        return True
+    return False
+
+
 def _on_save(mode: str) -> None:
+    if _refuse_in_public():
+        return
     codes = areas_state.current()
     name = (st.session_state.get("ar_name") or "").strip()
     if len(codes) < A.MIN_MEMBERS:
@@ -325,6 +338,8 @@ def _on_save(mode: str) -> None:
 
 
 def _on_delete(confirm: bool) -> None:
+    if _refuse_in_public():
+        return
     loaded = st.session_state.get("ar_loaded")
     if not confirm:
         st.session_state["ar_confirm_delete"] = True
