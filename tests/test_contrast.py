@@ -10,8 +10,8 @@ from domain.palettes import composite, contrast_ratio, parse_colour, text_colour
 from tests.conftest import ROOT
 
 AA = 4.5
-# Streamlit 1.67 light theme defaults (frontend/lib/src/theme/primitives/colors.ts)
-STREAMLIT_LIGHT = {"backgroundColor": "#ffffff", "secondaryBackgroundColor": "#f0f2f6", "textColor": "#31333f"}
+# Streamlit 1.67 light theme defaults as measured in the browser (getComputedStyle: text rgb(47, 45, 43))
+STREAMLIT_LIGHT = {"backgroundColor": "#ffffff", "secondaryBackgroundColor": "#f0f2f6", "textColor": "#2f2d2b"}
 
 
 @pytest.mark.parametrize("a,b,expected", [
