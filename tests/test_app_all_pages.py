@@ -107,21 +107,26 @@ def polish_leaks(texts: list[str]) -> list[tuple[str, str]]:
     return leaks
 
 
+TITLES = {"": "app.title", "mapa": "map.title", "profil": "profile.title", "porownania": "compare.title",
+          "obszary": "areas.title", "raporty": "report.page_title", "dane": "data.title", "o-danych": "about.title"}
+
+
 def open_page(app, url: str, lang: str, subject: str):
-    app.switch_page(PAGES[url])
+    """Open /url?lang&unit|area like a permalink (a first run registers the navigation, so that
+    switch_page resolves pages whose file name differs from their URL, e.g. o_danych.py)."""
     app.query_params["lang"] = lang
     if subject == "area":
         app.query_params["area"] = AREA
     else:
         app.query_params["unit"] = UNIT
     app.run()
+    app.switch_page(PAGES[url]).run()
+    titles = [x.value for x in app.title]
+    if url != "mapa":  # the map's title names the indicator
+        assert t(TITLES[url], lang) in titles, (url, titles)
+    else:
+        assert titles and titles[0] != t("app.title", lang), titles
     return app
-
-
-@pytest.fixture(scope="module")
-def pages_run(app_env):
-    """Run every case once (the module's tests all read the same runs)."""
-    return {}
 
 
 @pytest.mark.parametrize("url,lang,subject", CASES, ids=[f"{u or 'start'}-{l}-{s}" for u, l, s in CASES])
@@ -304,7 +309,9 @@ def check_figures(at) -> int:
         assert not bad, bad[:5]
         # a trace without its own colour would get a default (non-safe) qualitative colour
         for d in spec.get("data", []):
-            if d.get("type") in ("scatter", "bar", "box", "histogram", "violin") and d.get("visible", True) is True:
+            invisible = (d.get("mode") == "lines" and (d.get("line") or {}).get("width") == 0 and not d.get("fill"))
+            if d.get("type") in ("scatter", "bar", "box", "histogram", "violin") and d.get("visible", True) is True \
+                    and not invisible:  # an invisible band edge draws nothing
                 has = (d.get("marker") or {}).get("color") or (d.get("line") or {}).get("color") or d.get("fillcolor")
                 assert has, f"trace {d.get('name')!r} has no explicit colour"
         low = [(w, c, b, round(contrast_ratio(c, b), 2)) for w, c, b in figure_text_pairs(spec)
@@ -328,3 +335,17 @@ def test_every_comparison_chart_uses_safe_colours(app, tab):
     assert not at.exception
     assert check_figures(at) >= 1
     check_chart_alternatives(at, "en")
+
+
+@pytest.mark.parametrize("lang,population,decimal", [
+    ("pl", "809\xa0168", r"^-?\d{1,3}(\xa0\d{3})*,\d+\b"),   # Babel pl: no-break space groups, decimal comma
+    ("en", "809,168", r"^-?\d{1,3}(,\d{3})*\.\d+\b"),
+])
+def test_profile_numbers_in_the_languages_format(app, lang, population, decimal):
+    """GUS 2024 table IV: Kraków 809,168 residents; decimals follow the language too."""
+    at = open_page(app, "profil", lang, "unit")
+    values = [m.value for m in at.metric]
+    assert any(v.startswith(population) for v in values), values[:5]
+    assert any(re.match(decimal, v) for v in values), values
+    other = r"^-?\d+\.\d" if lang == "pl" else r"^-?\d+,\d{1,2}\b(?!\d)"
+    assert not [v for v in values if re.match(other, v)], values

@@ -11,7 +11,8 @@ from tests.conftest import ROOT
 
 AA = 4.5
 # Streamlit 1.67 light theme defaults as measured in the browser (getComputedStyle: text rgb(47, 45, 43))
-STREAMLIT_LIGHT = {"backgroundColor": "#ffffff", "secondaryBackgroundColor": "#f0f2f6", "textColor": "#2f2d2b"}
+STREAMLIT_LIGHT = {"backgroundColor": "#ffffff", "secondaryBackgroundColor": "#f8f8f7", "textColor": "#2f2d2b"}
+CAPTION_OPACITY = 0.6  # st.caption: the text colour at 60 % opacity (measured: stCaptionContainer)
 
 
 @pytest.mark.parametrize("a,b,expected", [
@@ -58,9 +59,9 @@ def pairs() -> list[tuple[str, str, str]]:
         ("deck title/accent", "#0B3D66", "#ffffff"), ("deck muted text", "#595959", "#ffffff"),
         ("deck table header", "#ffffff", "#0B3D66"),
     ]
-    for k in ("captionColor",):  # optional overrides
-        if k in th:
-            out.append(("caption", th[k], bg))
+    r, g, b, _ = parse_colour(text)
+    faded = f"rgba({r}, {g}, {b}, {CAPTION_OPACITY})"
+    out += [("caption (sources, chart summaries)", faded, bg), ("sidebar caption", faded, bg2)]
     # map annotation: black on 80 % white over the darkest class fill
     for ramp in list(P._SEQUENTIAL.values()) + list(P._DIVERGING.values()):
         for fill in ramp:
@@ -81,3 +82,15 @@ def test_role_text_keeps_the_role_hue():
     r, g, b, _ = parse_colour(P.ROLE_TEXT["unit"])
     assert r > g > b
     assert contrast_ratio(P.ROLE_COLOURS["unit"], "#ffffff") < AA <= contrast_ratio(P.ROLE_TEXT["unit"], "#ffffff")
+
+
+def test_streamlit_chart_colours_are_okabe_ito():
+    """Charts drawn with Streamlit's theme take their categorical colours from the config."""
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
+    assert [c.upper() for c in cfg["chartCategoricalColors"]] == [c.upper() for c in P.OKABE_ITO]
+
+
+def test_default_theme_captions_would_fail_aa():
+    """Why config.toml sets textColor: Streamlit's default text at caption opacity is below 4.5:1."""
+    r, g, b, _ = parse_colour(STREAMLIT_LIGHT["textColor"])
+    assert contrast_ratio(f"rgba({r}, {g}, {b}, {CAPTION_OPACITY})", "#ffffff") < AA
