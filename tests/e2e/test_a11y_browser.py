@@ -105,7 +105,7 @@ def test_phone_390_start_map_profile(browser, live_app, lang):
         assert b["x"] >= 0 and b["x"] + b["width"] <= 391 and b["y"] + b["height"] <= 844, b
         web.screenshot(f"a11y-phone-start-{lang}")
         picker.click()
-        page.keyboard.type("Kraków")
+        page.keyboard.type("1261011")  # by TERYT code: "Kraków" alone lists the city-powiat (1261) first
         page.get_by_role("option").first.click()
         web.wait_idle()
         page.wait_for_url(re.compile(r"unit=1261011"))
