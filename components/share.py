@@ -98,6 +98,11 @@ def about_link(page: str) -> None:
     """Every page's way to the provenance page (sources, licences, vintages, what is computed)."""
     if page == ABOUT:
         return
+    from streamlit.errors import StreamlitAPIException
+
     from components.navigation import page_path
 
-    st.page_link(page_path(ABOUT), label=t("about.link", state.lang()), icon=":material/info:")
+    try:
+        st.page_link(page_path(ABOUT), label=t("about.link", state.lang()), icon=":material/info:")
+    except StreamlitAPIException:  # a page script run on its own, outside app.py's navigation
+        pass
