@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from domain.palettes import NO_DATA_FILL, NO_DATA_LINE, ROLE_COLOURS
+from domain.palettes import NO_DATA_FILL, NO_DATA_LINE, ROLE_COLOURS, ROLE_TEXT
 
 
 def breakdown_figure(*, frame: pd.DataFrame, total: float | None, total_label: str, x_title: str,
@@ -21,7 +21,7 @@ def breakdown_figure(*, frame: pd.DataFrame, total: float | None, total_label: s
     if total is not None and total == total:
         fig.add_vline(x=total, line_dash="dash", line_color=ROLE_COLOURS["unit"], line_width=2,
                       annotation_text=total_label, annotation_position="top",
-                      annotation_font_color=ROLE_COLOURS["unit"])
+                      annotation_font_color=ROLE_TEXT["unit"])
     fig.update_layout(height=height or max(220, 34 * len(f) + 90), margin=dict(l=10, r=30, t=40, b=40),
                       xaxis_title=x_title, yaxis_title=None, showlegend=False, plot_bgcolor="white",
                       font=dict(size=14))

@@ -11,11 +11,12 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from components import areas_charts, areas_state, state, subject
+from components import a11y, areas_charts, areas_state, state, subject
 from components.labels import gminy_word, picker_order, source_lookup, unit_labels
 from components.navigation import page_path
 from domain import areas as A
 from domain.catalogue import CATEGORIES, Indicator
+from settings import get_settings
 from i18n import fmt_num, t
 from services import areas as svc
 from services.areas import MAX_BYTES, MAX_ROWS, AreaListError
@@ -208,8 +209,12 @@ def render_map(ingest: str, lang: str, codes: tuple[str, ...]) -> None:
     outline = svc.area_outline(ingest, codes) if len(codes) >= 1 else None
     fig = areas_charts.selection_map_figure(geometries=geoms, members=set(codes), labels=lab, outline=outline)
     key = f"ar_map_{st.session_state.get('ar_map_n', 0)}"
-    st.plotly_chart(fig, key=key, on_select=lambda: _on_map_select(key), selection_mode="points",
-                    config={"displayModeBar": False, "scrollZoom": True})
+    here = sorted((c for c in codes if c in set(geoms["code"])), key=lambda c: lab.get(c, c).casefold())
+    names = ", ".join(lab.get(c, c).split(" — ")[0] for c in here[:8]) + (" …" if len(here) > 8 else "")
+    summary = t("a11y.selection", lang, woj=lab.get(woj, woj), n=len(here), of=len(geoms),
+                names=f": {names}" if here else "")
+    a11y.chart(fig, summary=summary, lang=lang, key=key, on_select=lambda: _on_map_select(key),
+               selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
     st.caption(t("areas.map_help", lang))
 
 
@@ -297,7 +302,19 @@ def render_import(ingest: str, lang: str) -> None:
 # save / delete
 # -------------------------------------------------------------------------------------------------
 
+def _refuse_in_public() -> bool:
+    """Callbacks of the save/delete buttons refuse in the public version (no button is drawn
+    there; this also covers a stale browser tab or a forged widget event)."""
+    if get_settings().public_mode:
+        st.session_state["ar_flash"] = ("warning", "areas.public_no_save", {})
+        st.session_state["ar_confirm_delete"] = False
+        return True
+    return False
+
+
 def _on_save(mode: str) -> None:
+    if _refuse_in_public():
+        return
     codes = areas_state.current()
     name = (st.session_state.get("ar_name") or "").strip()
     if len(codes) < A.MIN_MEMBERS:
@@ -321,6 +338,8 @@ def _on_save(mode: str) -> None:
 
 
 def _on_delete(confirm: bool) -> None:
+    if _refuse_in_public():
+        return
     loaded = st.session_state.get("ar_loaded")
     if not confirm:
         st.session_state["ar_confirm_delete"] = True
@@ -507,7 +526,8 @@ def render_breakdown(ingest: str, lang: str, result: A.AreaResult, indicators: d
                  height=min(38 * (len(frame) + 1), 600))
     fig = breakdown_chart(bd, total, ind, agg, lab, lang)
     if fig is not None:
-        st.plotly_chart(fig, config={"displayModeBar": False}, key="ar_bd_chart")
+        a11y.chart(fig, summary=breakdown_summary(bd, ind, agg, lab, lang), lang=lang,
+                   config={"displayModeBar": False}, key="ar_bd_chart")
     st.download_button(t("areas.download_breakdown", lang), frame.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"obszar_{current}_{year}.csv", mime="text/csv", key="ar_dl_bd")
 
@@ -581,6 +601,19 @@ def breakdown_chart(bd: pd.DataFrame, total, ind: Indicator, agg, lab: dict[str,
     return areas_charts.breakdown_figure(
         frame=inc, total=tv, total_label=t("areas.bd_line", lang, value=fmt_num(tv, ind.decimals, lang)) if tv else "",
         x_title=f"{ind.name(lang)} ({ind.unit(lang)})")
+
+
+def breakdown_summary(bd: pd.DataFrame, ind: Indicator, agg, lab: dict[str, str], lang: str) -> str:
+    """The breakdown chart in one sentence: its largest and smallest bar (shares for sums)."""
+    col, dec, suffix = ("share", 1, " %") if agg.rule == "sum" else ("value", ind.decimals, f" {ind.unit(lang)}")
+    bars = bd.loc[bd[col].notna()]
+    title = t("areas.bd_share_sum", lang) if agg.rule == "sum" else ind.name(lang)
+    if bars.empty:
+        return t("a11y.no_values", lang, title=title)
+    hi, lo = bars.loc[bars[col].idxmax()], bars.loc[bars[col].idxmin()]
+    name = lambda c: lab.get(c, c).split(" — ")[0]  # noqa: E731
+    return t("a11y.breakdown", lang, title=title, hi=name(hi["member"]), hi_value=fmt_num(hi[col], dec, lang) + suffix,
+             lo=name(lo["member"]), lo_value=fmt_num(lo[col], dec, lang) + suffix, n=len(bars))
 
 
 def export_frame(result: A.AreaResult, indicators: dict[str, Indicator], lang: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from domain.palettes import OKABE_ITO, ROLE_COLOURS
+from domain.palettes import OKABE_ITO, ROLE_COLOURS, ROLE_TEXT, text_colour_on
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 SEPARATORS = {"pl": ",\u00a0", "en": ".,"}
@@ -172,7 +172,7 @@ def _points(f: pd.DataFrame, *, name: str, role: str, x: str, y: str, x_text: st
                               + ": %{customdata[2]}<extra></extra>"}
     if is_unit:
         trace.update(text=list(f["label"]), textposition="top center",
-                     textfont={"size": 14, "color": ROLE_COLOURS["unit"]})
+                     textfont={"size": 14, "color": ROLE_TEXT["unit"]})
     return trace
 
 
@@ -215,7 +215,7 @@ def distribution_figure(*, groups: list[tuple[str, pd.Series, pd.Series]], unit_
               "yaxis": {"title": {"text": None}}}
     if unit_value is not None and np.isfinite(unit_value):
         layout["shapes"] = [_vline(unit_value, ROLE_COLOURS["unit"], width=3)]
-        layout["annotations"] = [_label_at(unit_value, f"{unit_label}: {fmt(unit_value)}", ROLE_COLOURS["unit"], 14)]
+        layout["annotations"] = [_label_at(unit_value, f"{unit_label}: {fmt(unit_value)}", ROLE_TEXT["unit"], 14)]
     return _figure(data, layout, lang=lang, height=height + 40 * max(0, len(groups) - 2), title=title, legend=False)
 
 
@@ -262,7 +262,8 @@ def age_structure_figure(*, frame: pd.DataFrame, names: dict[str, str], y_title:
     ``frame``: year, pre, working, post (counts) and pre_pct, working_pct, post_pct."""
     colours = {"pre": OKABE_ITO[4], "working": OKABE_ITO[0], "post": OKABE_ITO[1]}
     data = [{"type": "bar", "x": frame["year"].to_numpy(), "y": frame[key + "_pct"].to_numpy(), "name": names[key],
-             "marker": {"color": colours[key]}, "text": [fmt_pct(v) for v in frame[key + "_pct"]],
+             "marker": {"color": colours[key]}, "textfont": {"color": text_colour_on(colours[key])},
+             "text": [fmt_pct(v) for v in frame[key + "_pct"]],
              "textposition": "inside", "insidetextanchor": "middle", "customdata": [fmt_count(v) for v in frame[key]],
              "hovertemplate": "%{x}: %{text} (%{customdata})<extra>" + names[key] + "</extra>"}
             for key in ("pre", "working", "post")]

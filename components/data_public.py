@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
+from components import share, state
 from i18n import t
 
 
@@ -11,3 +11,4 @@ def unavailable() -> None:
     lang = state.lang()
     st.title(t("data.title", lang))
     st.info(t("data.public_unavailable", lang), icon="🔒")
+    share.about_link("dane")

@@ -277,7 +277,7 @@ def histogram_figure(*, values: Sequence[float], classification: Classification,
         fig.add_vline(x=x, line={"color": palettes.ROLE_COLOURS["unit"], "width": 3})
         fig.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", showarrow=False,
                            text=f"<b>{selected_label or ''}</b> {fmt_num(selected_value, dec, lang)}",
-                           font={"color": palettes.ROLE_COLOURS["unit"], "size": 13}, bgcolor="white")
+                           font={"color": palettes.ROLE_TEXT["unit"], "size": 13}, bgcolor="white")
     xaxis: dict = {"title": {"text": indicator.unit(lang) + (" · " + t("map.log_axis", lang) if log else "")}}
     if log:
         ticks = _nice_ticks(10 ** lo, 10 ** hi) or [10 ** lo, 10 ** hi]

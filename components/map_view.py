@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import services
-from components import profile_context, state, subject
+from components import a11y, profile_context, state, subject
 from components.labels import gminy_word, source_lookup
 from components.profile_context import group_text
 from components.map_figures import Outline, choropleth_figure, class_labels, histogram_figure, location_codes
@@ -385,10 +385,11 @@ def render(ingest: str | None, lang: str) -> None:
                                 context_geojson=context_url, context_codes=context_codes,
                                 height=470 + 24 * (c.k + 3) if phone else 660, compact=phone, feature_index={code: n for n, code in enumerate(fcodes)})
         key = f"map_chart_{p.level}"
-        st.plotly_chart(fig, key=key, on_select=partial(_on_map_select, key, frozenset(frame["code"]), fcodes),
-                        selection_mode=("points",), config={**PLOT_CONFIG, "topojsonURL": smap.basemap_url()},
-                        theme=None,
-                        alt=t("map.alt", lang, name=ind.name(lang), year=p.year))
+        title = t("map.alt", lang, name=ind.name(lang), year=p.year)
+        a11y.chart(fig, summary=a11y.extremes_summary(frame, title=title, unit=ind.unit(lang), decimals=ind.decimals,
+                                                      lang=lang),
+                   lang=lang, key=key, on_select=partial(_on_map_select, key, frozenset(frame["code"]), fcodes),
+                   selection_mode=("points",), config={**PLOT_CONFIG, "topojsonURL": smap.basemap_url()}, theme=None)
         st.caption(t("map.click_hint", lang))
         if peer_note:
             st.caption(peer_note)
@@ -404,7 +405,9 @@ def render(ingest: str | None, lang: str) -> None:
         hist = histogram_figure(values=frame["value"].to_numpy(), classification=c, colours=colours, indicator=ind,
                                 level=p.level, lang=lang, selected_value=sel_value,
                                 selected_label=sel_row["name"].iloc[0] if len(sel_row) else None)
-        st.plotly_chart(hist, key="map_hist", config={"displaylogo": False, "displayModeBar": False}, theme=None)
+        a11y.chart(hist, summary=a11y.classes_summary(legend_rows(c, colours, decimals=ind.decimals, lang=lang),
+                                                      title=t("map.hist_title", lang), lang=lang),
+                   lang=lang, key="map_hist", config={"displaylogo": False, "displayModeBar": False}, theme=None)
         st.caption(t("map.hist_caption", lang))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import profile_area, profile_charts, state
+from components import a11y, profile_area, profile_charts, state
 from components.profile_charts import ChartResult, available_indicators
 from components.profile_context import ProfileContext
 from domain.catalogue import CATEGORIES
@@ -32,7 +32,8 @@ def show(ctx: ProfileContext, result: ChartResult, key: str) -> None:
     if result.figure is None:
         st.info(result.message or t("compare.no_data", ctx.lang))
         return
-    st.plotly_chart(result.figure, config=PLOT_CONFIG, key=key)
+    a11y.chart(result.figure, summary=result.takeaway or result.title, lang=ctx.lang, data=result.data,
+               config=PLOT_CONFIG, key=key)
     st.caption(result.caption(ctx))
 
 

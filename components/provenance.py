@@ -67,12 +67,35 @@ def indicator_table(indicators: dict[str, Indicator], ind_sources: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
-def render_sources(sources: pd.DataFrame, lang: str) -> None:
+def _names(ids, indicators: dict[str, Indicator], lang: str, limit: int = 60) -> str:
+    names = sorted({_name(i, indicators, lang) for i in ids}, key=str.casefold)
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (" " + t("about.and_more", lang, n=more) if more > 0 else "")
+
+
+def source_use(source_id: str, ind_sources: pd.DataFrame, indicators: dict[str, Indicator], lang: str) -> list[str]:
+    """What the app takes from a source and what it computes from it, in words (one line each)."""
+    rows = ind_sources.loc[ind_sources["source"] == source_id] if not ind_sources.empty else ind_sources
+    if rows.empty:
+        return [t("about.source_no_values", lang)]
+    out = []
+    for method, key in (("source", "about.source_direct"), ("aggregated", "about.source_aggregated"),
+                        ("derived", "about.source_derived")):
+        ids = rows.loc[rows["method"] == method, "indicator"].unique()
+        if len(ids):
+            out.append(t(key, lang, n=len(ids), names=_names(ids, indicators, lang)))
+    return out
+
+
+def render_sources(sources: pd.DataFrame, lang: str, ind_sources: pd.DataFrame | None = None,
+                   indicators: dict[str, Indicator] | None = None) -> None:
     for r in sources.to_dict("records"):
         with st.container(border=True):
             st.markdown(f"**{r[f'title_{lang}']}**")
             st.markdown(t("about.source_meta", lang, publisher=r[f"publisher_{lang}"], licence=r["licence"],
                           vintage=r["vintage"], retrieved=r["retrieved"], origin=r["origin"]))
+            if ind_sources is not None and indicators is not None:
+                st.markdown("\n".join(f"- {line}" for line in source_use(r["id"], ind_sources, indicators, lang)))
 
 
 def render_excluded(meta: dict[str, str], lang: str) -> None:

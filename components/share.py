@@ -87,4 +87,22 @@ def link_box(page: str = "", *, key: str | None = None) -> str:
         st.markdown(t("share.title", lang))
         st.code(url, language=None, wrap_lines=True)
         st.caption(t("share.hint", lang))
+    about_link(page)
     return url
+
+
+ABOUT = "o-danych"
+
+
+def about_link(page: str) -> None:
+    """Every page's way to the provenance page (sources, licences, vintages, what is computed)."""
+    if page == ABOUT:
+        return
+    from streamlit.errors import StreamlitAPIException
+
+    from components.navigation import page_path
+
+    try:
+        st.page_link(page_path(ABOUT), label=t("about.link", state.lang()), icon=":material/info:")
+    except StreamlitAPIException:  # a page script run on its own, outside app.py's navigation
+        pass

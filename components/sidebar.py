@@ -65,6 +65,21 @@ def render(ingest: str | None) -> None:
         render_area(ingest, lang)
 
 
+def _on_main_unit_change() -> None:
+    state.update(unit=st.session_state.get("start_unit"))
+    subject.choose("unit")
+
+
+def render_main_picker(ingest: str, lang: str) -> None:
+    """The unit picker again in the page body (start page without a unit): on a phone the sidebar
+    is folded away, so the first thing to do must not hide behind the » button."""
+    options, labels = _picker_options(ingest, lang)
+    st.session_state["start_unit"] = None
+    st.selectbox(t("start.pick_label", lang), options, key="start_unit", index=None,
+                 format_func=lambda c: labels.get(c, c), placeholder=t("sidebar.unit_placeholder", lang),
+                 help=t("sidebar.unit_help", lang), on_change=_on_main_unit_change)
+
+
 def render_area(ingest: str, lang: str) -> None:
     """The current functional area: its gminy, whether the pages show it, clear / edit."""
     members = subject.area_members()

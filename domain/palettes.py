@@ -21,6 +21,9 @@ ROLE_COLOURS = {
     "peer_outline": "#CC79A7",  # reddish purple: the subject's peer group
     "area_outline": "#000000",  # black: a functional area that is not the page's subject
 }
+# Text in a role's colour (labels and annotations on white): the role hue darkened to >= 4.5:1
+# (vermillion #D55E00 itself is only 3.9:1 on white — fine for lines and fills, not for text).
+ROLE_TEXT = {"unit": "#B34700"}
 NO_DATA_FILL = "#F0F0F0"
 NO_DATA_LINE = "#8C8C8C"
 
@@ -88,15 +91,48 @@ def class_colours(k: int, *, polarity: str, diverging_scale: bool = False, name:
     return cols[::-1] if polarity == "lower_better" else cols
 
 
-def relative_luminance(hex_colour: str) -> float:
-    """WCAG 2.x relative luminance of an sRGB colour."""
-    h = hex_colour.lstrip("#")
-    rgb = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+def parse_colour(colour: str) -> tuple[int, int, int, float]:
+    """(r, g, b, alpha) of a CSS colour: ``#rgb``, ``#rrggbb``, ``#rrggbbaa``, ``rgb(r, g, b)``,
+    ``rgba(r, g, b, a)`` or ``white``/``black``/``transparent``."""
+    c = colour.strip().lower()
+    named = {"white": "#ffffff", "black": "#000000", "transparent": "rgba(0, 0, 0, 0)"}
+    c = named.get(c, c)
+    if c.startswith("#"):
+        h = c[1:]
+        if len(h) in (3, 4):
+            h = "".join(ch * 2 for ch in h)
+        if len(h) not in (6, 8):
+            raise ValueError(f"not a colour: {colour!r}")
+        a = int(h[6:8], 16) / 255 if len(h) == 8 else 1.0
+        return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), a
+    if c.startswith(("rgb(", "rgba(")) and c.endswith(")"):
+        parts = [x.strip() for x in c[c.index("(") + 1:-1].replace("/", ",").split(",") if x.strip()]
+        if len(parts) in (3, 4):
+            r, g, b = (round(float(x)) for x in parts[:3])
+            a = float(parts[3].rstrip("%")) / (100 if parts[3].endswith("%") else 1) if len(parts) == 4 else 1.0
+            return r, g, b, a
+    raise ValueError(f"not a colour: {colour!r}")
+
+
+def composite(fg: str, bg: str) -> str:
+    """The opaque colour seen when ``fg`` (possibly translucent) is drawn over opaque ``bg``."""
+    r, g, b, a = parse_colour(fg)
+    br, bgc, bb, _ = parse_colour(bg)
+    mix = [round(a * x + (1 - a) * y) for x, y in ((r, br), (g, bgc), (b, bb))]
+    return "#" + "".join(f"{v:02x}" for v in mix)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of an (opaque) sRGB colour."""
+    r, g, b, _ = parse_colour(colour)
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r / 255, g / 255, b / 255)]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
 def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.x contrast ratio (1..21) of two colours; a translucent ``a`` is first composited on ``b``."""
+    if parse_colour(a)[3] < 1:
+        a = composite(a, b)
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
 

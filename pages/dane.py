@@ -12,7 +12,7 @@ if D.public_mode():
 require_app()
 
 import services
-from components import data_bdl, data_manage, data_upload, state
+from components import data_bdl, data_manage, data_upload, share, state
 from i18n import t
 
 lang = state.lang()
@@ -30,3 +30,4 @@ with tab_upload:
     data_upload.render(lang, ingest)
 with tab_manage:  # read the id again: a fetch or upload above may have just changed it
     data_manage.render(lang, services.ingest_id() or ingest)
+share.about_link("dane")

@@ -4,6 +4,7 @@ from components.router import require_app
 require_app()
 
 import services  # noqa: E402
-from components import map_view, state  # noqa: E402
+from components import map_view, share, state  # noqa: E402
 
 map_view.render(services.ingest_id(), state.lang())
+share.about_link("mapa")

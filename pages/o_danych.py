@@ -23,7 +23,8 @@ st.header(t("about.how_title", lang))
 st.markdown(t("about.how", lang))
 
 st.header(t("about.sources_title", lang))
-provenance.render_sources(services.sources(ingest), lang)
+provenance.render_sources(services.sources(ingest), lang, services.indicator_sources(ingest),
+                          services.indicators(ingest))
 
 st.header(t("about.indicators_title", lang))
 table = provenance.indicator_table(services.indicators(ingest), services.indicator_sources(ingest),

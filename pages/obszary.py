@@ -37,6 +37,7 @@ with st.container(border=True):
 
 if len(codes) < 2:
     st.info(t("areas.pick_hint", lang), icon="🔎")
+    share.about_link("obszary")
     st.stop()
 
 result = svc.area_result(ingest, codes)

@@ -6,7 +6,7 @@ from components.router import require_app
 require_app()
 
 import services
-from components import downloads, overview, share, state
+from components import downloads, overview, share, sidebar, state
 from components.labels import unit_label, unit_type_label
 from i18n import t
 
@@ -27,6 +27,7 @@ st.header(unit_label(row, lang))
 st.markdown(t("start.unit_meta", lang, kind=unit_type_label(row, lang), code=code))
 if not state.view().unit:
     st.info(t("start.pick_hint", lang), icon="🔎")
+    sidebar.render_main_picker(ingest, lang)
 if row.get("note"):
     st.caption(row["note"])
 values = services.unit_values(ingest, code)

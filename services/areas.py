@@ -116,7 +116,7 @@ def read_text(text: str) -> AreaList:
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "AreaListError", "all_units", "area_breakdown", "area_outline", "area_result",
            "area_values", "canonical", "delete_area", "match", "member_geometries", "predefined", "read_list",
-           "read_text", "resolve_code", "save_area", "saved_areas"]
+           "read_text", "resolve_code", "save_area", "saved_areas", "PublicModeError"]
 
 
 # -- saved areas (user rows: never cached across writes) ------------------------------------------
@@ -130,12 +130,25 @@ def _changed() -> None:
     saved_areas.clear()
 
 
+class PublicModeError(PermissionError):
+    """Saved-area administration is switched off in the public deployment."""
+
+
+def _check_writable() -> None:
+    from settings import get_settings
+
+    if get_settings().public_mode:  # a second line of defence: the UI offers no save/delete there
+        raise PublicModeError("saving or deleting areas is not available in the public version")
+
+
 def save_area(name: str, codes: tuple[str, ...], area_id: int | None = None) -> int:
+    _check_writable()
     new_id = store().save_area(name, A.area_code(codes), area_id)
     _changed()
     return new_id
 
 
 def delete_area(area_id: int) -> None:
+    _check_writable()
     store().delete_area(area_id)
     _changed()
