@@ -215,7 +215,9 @@ def leaked_markup(texts: list[tuple[str, str]], params: dict) -> list[str]:
     for inj in raw:
         if not isinstance(inj, str):
             continue
-        for marker in (f"](http://{EVIL_HOST}", "<script", "<img", "<svg", "<b>", "**bold**"):
+        # distinctive parts of INJECTIONS (the app's own markup, e.g. its sparkline <svg>, is not a finding)
+        for marker in (f"](http://{EVIL_HOST}", "<script", f"<img src=http://{EVIL_HOST}", "<svg onload", "<b>Gmina",
+                       "**bold**"):
             if marker in inj:
                 unescaped = re.compile(r"(?<!\\)" + re.escape(marker))  # not preceded by a backslash
                 for kind, text in texts:

@@ -562,10 +562,12 @@ def ingest(settings: Settings, *, progress: Progress = _noop, catalogue: Catalog
     if fail_after == "prepare":
         raise IngestError("simulated failure after prepare")
     with exclusive_ingest(settings):
-        return _build_and_swap(settings, prepared, fail_after, t0)
+        return _build_and_swap(settings, prepared, fail_after, t0, progress)
 
 
-def _build_and_swap(settings: Settings, prepared: dict, fail_after: str | None, t0: float) -> IngestSummary:
+def _build_and_swap(settings: Settings, prepared: dict, fail_after: str | None, t0: float,
+                    progress: Progress = _noop) -> IngestSummary:
+    progress("write store", 98, 100)
     build = _build_store(settings)
     try:
         meta = {"ingest_id": uuid.uuid4().hex, "ingested_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
@@ -576,6 +578,7 @@ def _build_and_swap(settings: Settings, prepared: dict, fail_after: str | None, 
                     aliases=prepared["aliases"], meta=meta)
         if fail_after == "write":
             raise IngestError("simulated failure after write")
+        progress("copy user data, swap", 99, 100)
         live = Store(settings.database_url, schema=settings.db_schema)
         try:
             _copy_user_rows(live, build)
