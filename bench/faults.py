@@ -116,25 +116,39 @@ def leftovers(url: str) -> list[str]:
 PHASE = re.compile(r"([A-Za-z][^:\r\n|]{0,40}):\s+\d+%")
 
 
-def run_and_kill(cmd: list[str], env: dict, at_s: float | None, log_path: Path, during=None) -> dict:
-    """Start ``cmd``; SIGKILL its process group after ``at_s`` seconds (None = let it finish);
+def run_and_kill(cmd: list[str], env: dict, at_s: float | None, log_path: Path, during=None,
+                 kill_on: tuple[str, float] | None = None) -> dict:
+    """Start ``cmd``; SIGKILL its process group after ``at_s`` seconds, or ``delay`` seconds after
+    its output first shows ``label`` (``kill_on=(label, delay)``); neither = let it finish.
     ``during()`` runs meanwhile (e.g. a browser check). Returns what happened."""
     fh = log_path.open("w")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     killed = threading.Event()
+    killed_at = []
 
     def kill():
         if proc.poll() is None:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
+                killed_at.append(time.perf_counter() - t0)
                 killed.set()
             except ProcessLookupError:
                 pass
 
+    def watch(label: str, delay: float):
+        while proc.poll() is None:
+            if label in log_path.read_text(errors="replace"):
+                time.sleep(delay)
+                kill()
+                return
+            time.sleep(0.02)
+
     timer = threading.Timer(at_s, kill) if at_s is not None else None
     if timer:
         timer.start()
+    if kill_on:
+        threading.Thread(target=watch, args=kill_on, daemon=True).start()
     during_result = during() if during else None
     rc = proc.wait(timeout=1800)
     if timer:
@@ -143,6 +157,7 @@ def run_and_kill(cmd: list[str], env: dict, at_s: float | None, log_path: Path, 
     out = log_path.read_text(errors="replace")
     phases = PHASE.findall(out)
     return {"killed": killed.is_set(), "rc": rc, "seconds": round(time.perf_counter() - t0, 2),
+            "killed_at_s": round(killed_at[0], 2) if killed_at else None,
             "phase": phases[-1].strip() if phases else ("(before first progress)" if killed.is_set() else ""),
             "during": during_result, "tail": out[-300:] if rc not in (0, -9) else ""}
 
@@ -251,6 +266,32 @@ def ingest_kills(name: str, url: str, n: int, rng: random.Random, pw, workdir: P
             runs.append(r)
             log(f"[{name}] kill {i}/{n} at {at:.1f} s in '{r['phase']}': killed={r['killed']} intact={r['intact']} "
                 f"app during={r['during']} after={r['app_after']} leftovers={r['leftovers']}")
+        # time-spread points rarely land in short phases (the write and the swap take seconds): one
+        # more kill in every phase the first run went through, shortly after it began
+        families: dict[str, str] = {}
+        for label in PHASE.findall((workdir / f"{name}-ingest-0.log").read_text(errors="replace")):
+            label = label.strip()
+            fam = label.split()[0]
+            if fam == "read":
+                families.setdefault(fam + str(rng.random() < 0.5), label)
+            else:
+                families.setdefault(fam, label)
+        for j, label in enumerate(families.values(), 1):
+            delay = round(rng.uniform(0, 1.5), 2)
+            unit, expect = next(units)
+            r = run_and_kill(cmd, env, None, workdir / f"{name}-ingest-p{j}.log",
+                             during=lambda u=unit, e=expect: app.ok(u, e), kill_on=(label, delay))
+            after = state_of(url)
+            r.update(at_s=r["killed_at_s"] or r["seconds"], trigger=f"'{label}' +{delay}s",
+                     intact=(after == base), integrity=after.get("integrity"), app_after=app.ok(),
+                     leftovers=len(leftovers(url)))
+            if not r["killed"]:
+                r["intact"] = after.get("ingest_id") != base.get("ingest_id") and r["rc"] == 0
+                base = after
+            runs.append(r)
+            log(f"[{name}] phase kill {j}/{len(families)} on {r['trigger']} at {r['at_s']} s in '{r['phase']}': "
+                f"killed={r['killed']} intact={r['intact']} app during={r['during']} after={r['app_after']} "
+                f"leftovers={r['leftovers']}")
         final = run_and_kill(cmd, env, None, workdir / f"{name}-ingest-final.log")
         fin = state_of(url)
         result = {"backend": name, "full_ingest_s": total, "app_ok_at_start": app_ok_start, "kills": runs,
@@ -456,7 +497,7 @@ def main() -> None:
 def write_results(res: dict) -> None:
     from bench.profile_bench import head_lines
 
-    os.environ.setdefault("MRL_DATABASE_URL", "(per part, below)")
+    os.environ["MRL_DATABASE_URL"] = "scratch stores per part (SQLite in bench/out/faults/, PostgreSQL below)"
     lines = head_lines("faults", "killed ingests/refreshes (SIGKILL of the process group at seeded random "
                                  "times) and a PostgreSQL restart under a running app")
     lines.append(f"seed {res['seed']}, total {res['total_s']} s")
@@ -469,6 +510,8 @@ def write_results(res: dict) -> None:
                   f"{'#':>3}{'kill at':>9}  {'phase':<38}{'killed':>7}{'store intact':>14}{'check':>7}"
                   f"{'app during':>12}{'app after':>11}{'leftovers':>11}"]
         for i, k in enumerate(r["kills"], 1):
+            if k.get("trigger") and not r["kills"][i - 2].get("trigger"):
+                lines.append("    then one kill per phase, shortly after the phase began:")
             bad = not (k["intact"] and k["during"] and k["app_after"] and k["integrity"] == "ok")
             failures += bad
             lines.append(f"{i:>3}{k['at_s']:>8.1f}s  {k['phase'][:37]:<38}{str(k['killed']):>7}"
