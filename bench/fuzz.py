@@ -559,6 +559,20 @@ def main() -> None:
     write_results(args, links, link_results, up_results, report_bad, before, after, total)
 
 
+# What earlier runs of this fuzzer found, each fixed in the app (kept here so the results file says so)
+FOUND_AND_FIXED = [
+    "URL problem messages put the parameter's name/value into Markdown unescaped: a permalink with "
+    "![x](http://host/p.png) made every visitor's browser load an image from another host "
+    "(components/messages.py: escaped)",
+    "the map's unknown-palette / bad-breaks notes and the report's unknown-charts note: same, URL text unescaped "
+    "(components/map_state.py, map_view.py, report_panel.py)",
+    "pages that end early with st.stop() (e.g. /obszary with an unusable area) never rewrote the URL: junk "
+    "parameters stayed in the address bar (app.py writes the URL before the page runs, too)",
+    "a CSV upload with a bare CR (old Mac line ends, or a CR-prefixed cell '\\r=1+1') crashed the CSV reader "
+    "(csv.Error → 'unexpected error' box) instead of a clear message (loaders/upload.py)",
+]
+
+
 def write_results(args, links, link_results, up_results, report_bad, before, after, total) -> None:
     from bench.profile_bench import head_lines
 
@@ -614,6 +628,7 @@ def write_results(args, links, link_results, up_results, report_bad, before, aft
         lines.append(f"  before {before}\n  after  {after}")
     n_fail = len(fails) + sum(bool(r.failures) for r in up_results) + len(report_bad) + (not same)
     lines.append(f"TOTAL FAILURES: {n_fail}")
+    lines += ["", "## Found by earlier runs and fixed"] + [f"  - {x}" for x in FOUND_AND_FIXED]
     text = "\n".join(lines) + "\n"
     (RESULTS / "fuzz.txt").write_text(text, encoding="utf-8")
     (OUT / "fuzz.json").write_text(json.dumps({
