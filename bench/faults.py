@@ -93,6 +93,19 @@ def state_of(url: str) -> dict:
         s.dispose()
 
 
+def outcome(before: dict, after: dict) -> str:
+    """"old" = the previous store untouched; "new" = the killed run had already swapped in a complete
+    store (killed after the commit: new ingest id, integrity ok, every data table as full as before);
+    anything else is "BROKEN"."""
+    if after == before:
+        return "old"
+    data = ("unit", "value", "indicator", "boundary", "layer", "source")
+    if (after.get("ingest_id") != before.get("ingest_id") and after.get("integrity") == "ok"
+            and all((after.get(k) or 0) >= (before.get(k) or 0) for k in data)):
+        return "new"
+    return "BROKEN"
+
+
 def leftovers(url: str) -> list[str]:
     """Half-built databases of killed ingests (files next to the SQLite store, ``mrl_new_*`` schemas)."""
     if url.startswith("sqlite"):
@@ -258,10 +271,10 @@ def ingest_kills(name: str, url: str, n: int, rng: random.Random, pw, workdir: P
             r = run_and_kill(cmd, env, at, workdir / f"{name}-ingest-{i}.log",
                              during=lambda u=unit, e=expect: app.ok(u, e))
             after = state_of(url)
-            r.update(at_s=at, intact=(after == base), integrity=after.get("integrity"),
+            r.update(at_s=at, store=outcome(base, after), integrity=after.get("integrity"),
                      app_after=app.ok(), leftovers=len(leftovers(url)))
-            if not r["killed"]:  # the run finished before its kill time: the new store is the baseline
-                r["intact"] = after.get("ingest_id") != base.get("ingest_id") and r["rc"] == 0
+            r["intact"] = r["store"] != "BROKEN"
+            if r["store"] == "new":  # the run swapped in (or finished) before its kill: the new baseline
                 base = after
             runs.append(r)
             log(f"[{name}] kill {i}/{n} at {at:.1f} s in '{r['phase']}': killed={r['killed']} intact={r['intact']} "
@@ -283,10 +296,10 @@ def ingest_kills(name: str, url: str, n: int, rng: random.Random, pw, workdir: P
                              during=lambda u=unit, e=expect: app.ok(u, e), kill_on=(label, delay))
             after = state_of(url)
             r.update(at_s=r["killed_at_s"] or r["seconds"], trigger=f"'{label}' +{delay}s",
-                     intact=(after == base), integrity=after.get("integrity"), app_after=app.ok(),
+                     store=outcome(base, after), integrity=after.get("integrity"), app_after=app.ok(),
                      leftovers=len(leftovers(url)))
-            if not r["killed"]:
-                r["intact"] = after.get("ingest_id") != base.get("ingest_id") and r["rc"] == 0
+            r["intact"] = r["store"] != "BROKEN"
+            if r["store"] == "new":
                 base = after
             runs.append(r)
             log(f"[{name}] phase kill {j}/{len(families)} on {r['trigger']} at {r['at_s']} s in '{r['phase']}': "
@@ -350,10 +363,10 @@ def refresh_kills(url: str, n: int, rng: random.Random, workdir: Path) -> dict:
         for i, at in enumerate(kill_points(rng, n, total), 1):
             res = run_and_kill(cmd, env(i), at, workdir / f"refresh-{i}.log")
             after = state_of(url)
-            res.update(at_s=at, intact=(after == base), integrity=after.get("integrity"),
+            res.update(at_s=at, store=outcome(base, after) if res["killed"] else "new", integrity=after.get("integrity"),
                        requests=len(r.requests))
-            if not res["killed"]:
-                res["intact"] = res["rc"] == 0
+            res["intact"] = res["store"] != "BROKEN"
+            if res["store"] == "new":
                 base = after
             runs.append(res)
             log(f"[refresh] kill {i}/{n} at {at:.2f} s: killed={res['killed']} intact={res['intact']}")
@@ -490,6 +503,13 @@ def main() -> None:
         if "restart" not in skip:
             results["restart"] = restart_test(pw, workdir)
     results["total_s"] = round(time.perf_counter() - t0)
+    previous = OUT / "faults.json"
+    if skip and previous.exists():  # parts not rerun: kept from the previous run, and labelled so
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        for part in ("sqlite", "refresh", "postgres", "restart"):
+            if part not in results and part in old:
+                results[part] = {**old[part], "from_previous_run": old.get("finished", "?")}
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     (OUT / "faults.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     write_results(results)
 
@@ -506,8 +526,9 @@ def write_results(res: dict) -> None:
         r = res.get(key)
         if not r:
             continue
-        lines += ["", f"## (a) ingest killed — {key} (full ingest {r['full_ingest_s']:.0f} s)",
-                  f"{'#':>3}{'kill at':>9}  {'phase':<38}{'killed':>7}{'store intact':>14}{'check':>7}"
+        lines += ["", f"## (a) ingest killed — {key} (full ingest {r['full_ingest_s']:.0f} s)"
+                  + (f" [from the run finished {r['from_previous_run']}]" if r.get("from_previous_run") else ""),
+                  f"{'#':>3}{'kill at':>9}  {'phase':<38}{'killed':>7}{'store after':>13}{'check':>7}"
                   f"{'app during':>12}{'app after':>11}{'leftovers':>11}"]
         for i, k in enumerate(r["kills"], 1):
             if k.get("trigger") and not r["kills"][i - 2].get("trigger"):
@@ -515,7 +536,7 @@ def write_results(res: dict) -> None:
             bad = not (k["intact"] and k["during"] and k["app_after"] and k["integrity"] == "ok")
             failures += bad
             lines.append(f"{i:>3}{k['at_s']:>8.1f}s  {k['phase'][:37]:<38}{str(k['killed']):>7}"
-                         f"{str(k['intact']):>14}{str(k['integrity']):>7}{str(k['during']):>12}"
+                         f"{k.get('store', str(k['intact'])):>13}{str(k['integrity']):>7}{str(k['during']):>12}"
                          f"{str(k['app_after']):>11}{k['leftovers']:>11}")
         failures += not (r["final_ok"] and r["app_after_final"]) + bool(r["leftovers_after_final"]) + bool(r["blocked"])
         lines.append(f"then a full ingest: ok={r['final_ok']} in {r['final_s']:.0f} s, integrity {r['final_integrity']}, "
@@ -524,17 +545,19 @@ def write_results(res: dict) -> None:
                      f"{len(r['blocked'])}")
     r = res.get("refresh")
     if r:
-        lines += ["", f"## (b) BDL API refresh killed (replay server on 127.0.0.1, full refresh {r['full_refresh_s']:.1f} s)",
-                  f"{'#':>3}{'kill at':>9}{'killed':>8}{'store intact':>14}{'check':>7}"]
+        lines += ["", ("[from the previous run] " if r.get("from_previous_run") else "") + f"## (b) BDL API refresh killed (replay server on 127.0.0.1, full refresh {r['full_refresh_s']:.1f} s)",
+                  f"{'#':>3}{'kill at':>9}{'killed':>8}{'store after':>13}{'check':>7}"]
         for i, k in enumerate(r["kills"], 1):
             failures += not k["intact"]
-            lines.append(f"{i:>3}{k['at_s']:>8.2f}s{str(k['killed']):>8}{str(k['intact']):>14}{str(k['integrity']):>7}")
+            lines.append(f"{i:>3}{k['at_s']:>8.2f}s{str(k['killed']):>8}{k.get('store', str(k['intact'])):>13}"
+                         f"{str(k['integrity']):>7}")
         failures += not r["final_ok"]
         lines.append(f"then a full refresh: ok={r['final_ok']}, {r['final_values']} values of bdl_10 stored; "
                      f"{r['requests_served']} requests answered by the replay server")
     r = res.get("restart")
     if r:
-        lines += ["", "## (c) PostgreSQL restarted under the running app (private cluster, port 54340)",
+        lines += ["", "## (c) PostgreSQL restarted under the running app (private cluster, port 54340)"
+                  + (" [from the previous run]" if r.get("from_previous_run") else ""),
                   f"{'step':<34}{'page shows':>12}{'seconds':>9}{'traceback':>11}{'exception box':>15}"]
         want = {"before": "data", "server stopped": "message", "server stopped, again": "message",
                 "server started again": "data", "right after restart -m fast": "data",
@@ -544,7 +567,9 @@ def write_results(res: dict) -> None:
             lines.append(f"{s['step']:<34}{str(s['seen']):>12}{s['seconds']:>9}{str(s['traceback']):>11}"
                          f"{str(s['exception_box']):>15}")
         lines.append(f"(message = \"{UNAVAILABLE_PL} …\" in the page; data = the unit's population)")
-    lines += ["", f"TOTAL FAILURES: {failures}"]
+    lines += ["", "store after a kill: old = the previous store, byte/row-identical; new = the run had already "
+              "swapped in its complete store (killed after the commit); BROKEN = anything else",
+              f"TOTAL FAILURES: {failures}"]
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "faults.txt").write_text(text, encoding="utf-8")
