@@ -26,6 +26,7 @@ if ingest is not None:
     messages.guarded(areas_state.validate, ingest, lang)
 sidebar.render(ingest)
 messages.show_url_problems(lang)
+state.write_url()  # the URL as parsed now: a page may end early with st.stop(), after which nothing is sent
 try:
     nav.run()
 except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from components.data_text import md
 from domain import palettes
 from domain.catalogue import CATEGORIES, Indicator
 from domain.classify import DEFAULT_K, DEFAULT_METHOD, METHODS, ClassifyError, parse_breaks
@@ -105,13 +106,13 @@ def resolve(view: ViewState, available: dict[str, dict[str, tuple[int, ...]]],
         try:
             breaks = parse_breaks(extra.get("breaks", ""))
         except ClassifyError:
-            notes.append(Note("map.bad_breaks", "warning", (("value", extra.get("breaks", "")[:60]),)))
+            notes.append(Note("map.bad_breaks", "warning", (("value", md(extra.get("breaks", "")[:60])),)))
             method = DEFAULT_METHOD
     centred = indicators[ind].centered_on is not None
     allowed = palettes.DIVERGING if centred else palettes.SEQUENTIAL
     pal = extra.get("pal")
     if pal is not None and pal not in allowed:
-        notes.append(Note("map.bad_palette", "warning", (("value", pal[:40]),)))
+        notes.append(Note("map.bad_palette", "warning", (("value", md(pal[:40])),)))  # URL text: escaped
         pal = None
     return MapParams(level=level, indicator=ind, year=int(year), method=method, k=int(k), breaks=breaks,
                      palette=pal or (palettes.DEFAULT_DIVERGING if centred else palettes.DEFAULT_SEQUENTIAL),

@@ -17,6 +17,7 @@ from components import a11y, profile_context, state, subject
 from components.labels import gminy_word, source_lookup
 from components.profile_context import group_text
 from components.map_figures import Outline, choropleth_figure, class_labels, histogram_figure, location_codes
+from components.data_text import md
 from components.map_state import LEVELS, MapParams, Note, indicator_order, resolve
 from domain import palettes
 from domain.catalogue import Indicator
@@ -326,7 +327,7 @@ def _controls(p: MapParams, available, indicators: dict[str, Indicator], lang: s
                 st.text_input(t("map.breaks", lang), key="map_breaks_text", help=t("map.breaks_help", lang),
                               on_change=_on_breaks)
                 if ss.get("map_breaks_error"):
-                    st.warning(t("map.bad_breaks", lang, value=ss["map_breaks_error"][:60]), icon="⚠️")
+                    st.warning(t("map.bad_breaks", lang, value=md(ss["map_breaks_error"][:60])), icon="⚠️")
             else:
                 st.slider(t("map.k", lang), MIN_K, MAX_K, key="map_k", on_change=_on_k)
         with o3:

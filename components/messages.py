@@ -6,6 +6,7 @@ import logging
 import streamlit as st
 
 from components import state
+from components.data_text import md
 from i18n import t
 from services import StoreError, StoreUnavailable
 from services.synthetic import is_synthetic
@@ -31,13 +32,15 @@ def synthetic_banner(ingest: str | None, lang: str) -> None:
 
 
 def show_url_problems(lang: str) -> None:
-    """One gentle message per malformed/unknown URL parameter (shown once)."""
+    """One gentle message per malformed/unknown URL parameter (shown once). The parameter's name
+    and value come from whoever wrote the link: escaped, so ``![](http://...)`` in a permalink
+    can neither load an image from another host nor format the message."""
     for p in state.pop_problems():
         reason = p.reason
         if reason.startswith("recoded:"):
-            st.info(t("url.recoded", lang, value=p.value, code=reason.split(":", 1)[1]), icon="ℹ️")
+            st.info(t("url.recoded", lang, value=md(p.value), code=reason.split(":", 1)[1]), icon="ℹ️")
         else:
-            st.warning(t(f"url.{reason}", lang, key=p.key, value=p.value), icon="⚠️")
+            st.warning(t(f"url.{reason}", lang, key=md(p.key), value=md(p.value)), icon="⚠️")
 
 
 def unexpected(exc: BaseException, lang: str) -> None:

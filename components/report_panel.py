@@ -14,6 +14,7 @@ import streamlit as st
 
 import services
 from components import a11y, downloads, profile_charts, share, state, subject
+from components.data_text import md
 from components.labels import gminy_word
 from i18n import t
 from reports.gather import default_charts
@@ -46,7 +47,7 @@ def chosen_charts(available: list[str], lang: str) -> tuple[str, ...]:
     keys = [k for k in raw.split(",") if k]
     unknown = [k for k in keys if k not in available]
     if unknown:
-        st.info(t("report.charts_unknown", lang, keys=", ".join(unknown)[:200]), icon="ℹ️")
+        st.info(t("report.charts_unknown", lang, keys=md(", ".join(unknown)[:200])), icon="ℹ️")  # URL text
     return tuple(k for k in keys if k in available)
 
 

@@ -174,7 +174,10 @@ def _read_csv(data: bytes) -> tuple[list[list[object]], str]:
     except csv.Error:
         counts = {d: sum(ln.count(d) for ln in lines) for d in ";\t,|"}
         delim = max(counts, key=counts.get) if max(counts.values()) else ";"
-    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    try:  # newline="": a bare CR (old Mac line ends, or a CR-prefixed cell) ends a line instead of failing
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error as exc:  # e.g. a field larger than csv.field_size_limit
+        raise UploadError([Problem("not_a_table", detail=str(exc)[:100])]) from None
     return [list(r) for r in rows], enc
 
 

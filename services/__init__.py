@@ -16,7 +16,7 @@ from store.db import Store, StoreError, StoreUnavailable
 TTL = 3600
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # one store per process (bounded like every cache)
 def store() -> Store:
     s = get_settings()
     return Store(s.database_url, schema=s.db_schema)

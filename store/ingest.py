@@ -15,6 +15,7 @@ import re
 import sqlite3
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -381,6 +382,55 @@ def swap_in(settings: Settings, build: Store) -> None:
     build.dispose()
 
 
+@contextmanager
+def exclusive_ingest(settings: Settings):
+    """One ingest per store at a time, and the leftovers of killed ones removed.
+
+    An ingest killed before its swap (SIGKILL, power loss) leaves the live store untouched but its
+    half-built database behind: a ``<store>.tmp-*`` file next to an SQLite store, a
+    ``<schema>_new_*`` schema on PostgreSQL. Holding the store's ingest lock — an ``flock`` on
+    ``<store>-ingest.lock`` / a session advisory lock, both released by the OS or the server when
+    the holder dies — no other ingest of this store can be building, so every such leftover is
+    stale and is removed before the new build starts."""
+    if settings.is_sqlite:
+        import fcntl
+
+        final = settings.sqlite_path
+        final.parent.mkdir(parents=True, exist_ok=True)
+        with open(final.with_name(final.name + "-ingest.lock"), "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                for stale in final.parent.glob(final.name + ".tmp-*"):
+                    stale.unlink(missing_ok=True)
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    key = f"mrl-ingest:{settings.db_schema}"
+    like = settings.db_schema.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "\\_new\\_%"
+    eng = create_engine(settings.database_url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+    try:
+        with eng.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), {"k": key})
+            conn.commit()
+            try:
+                stale = conn.execute(text("SELECT schema_name FROM information_schema.schemata "
+                                          "WHERE schema_name LIKE :p"), {"p": like}).scalars().all()
+                for name in stale:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+                conn.commit()
+                yield
+            finally:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": key})
+                conn.commit()
+    finally:
+        eng.dispose()
+
+
 def _build_store(settings: Settings) -> Store:
     if settings.is_sqlite:
         final = settings.sqlite_path
@@ -511,6 +561,13 @@ def ingest(settings: Settings, *, progress: Progress = _noop, catalogue: Catalog
     prepared = prepared or prepare(settings, catalogue, progress)
     if fail_after == "prepare":
         raise IngestError("simulated failure after prepare")
+    with exclusive_ingest(settings):
+        return _build_and_swap(settings, prepared, fail_after, t0, progress)
+
+
+def _build_and_swap(settings: Settings, prepared: dict, fail_after: str | None, t0: float,
+                    progress: Progress = _noop) -> IngestSummary:
+    progress("write store", 98, 100)
     build = _build_store(settings)
     try:
         meta = {"ingest_id": uuid.uuid4().hex, "ingested_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
@@ -521,6 +578,7 @@ def ingest(settings: Settings, *, progress: Progress = _noop, catalogue: Catalog
                     aliases=prepared["aliases"], meta=meta)
         if fail_after == "write":
             raise IngestError("simulated failure after write")
+        progress("copy user data, swap", 99, 100)
         live = Store(settings.database_url, schema=settings.db_schema)
         try:
             _copy_user_rows(live, build)
