@@ -13,7 +13,7 @@ request leaving 127.0.0.1 is blocked and counted.
 Each session does a realistic journey (a different gmina per session, seeded):
   start            open ``/`` → the sidebar's unit picker is visible
   profil (URL)     open ``/profil?unit=<code>`` → the heading names the unit, cards are drawn
-  mapa (nav)       click "Mapa" in the navigation → the choropleth is drawn (maplibre loaded)
+  mapa (nav)       click "Mapa" in the navigation → the gminy are drawn (SVG map)
   mapa: indicator  pick "Frekwencja – wybory do Sejmu" in the indicator box → the map shows it
   porównania (nav) click "Porównania" → a comparison chart is visible
   raporty (nav)    click "Raporty" → the CSV download button is visible
@@ -55,12 +55,38 @@ NEW_INDICATOR = ("turnout_sejm", "Frekwencja – wybory do Sejmu")
 MAP_READY = """(indicator) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.layout && g.layout.meta && g.layout.meta.indicator);
   if (!gd || (indicator && gd.layout.meta.indicator !== indicator)) return false;
-  const sp = gd._fullLayout.map && gd._fullLayout.map._subplot;
-  const m = sp && sp.map;
-  return !!(m && m.loaded());
+  return gd.querySelectorAll('path.choroplethlocation').length > 2000;  // the SVG geo map has drawn the gminy
 }"""
+# Streamlit keeps the previous page's elements on screen until the new run replaces them, so a
+# navigation step waits for the new address and for the script run to finish before looking for
+# its element (otherwise a stale chart or download button from the previous page would count).
+ON_PAGE_IDLE = """(path) => location.pathname.endsWith(path)
+  && !document.querySelector('[data-testid="stStatusWidget"]')"""
 MAIN_HAS = """([a, b]) => { const m = document.querySelector('[data-testid="stMain"]');
   if (!m) return false; const t = m.innerText; return t.includes(a) && t.includes(b); }"""
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (from /proc)."""
+    try:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_s() -> float:
+    """CPU seconds of every Chromium process alive now (the load test's browsers)."""
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                comm = (d / "comm").read_text().strip()
+            except OSError:
+                continue
+            if comm.startswith(("chromium", "chrome")):
+                total += cpu_s(int(d.name))
+    return total
 
 
 def rss_kb(pid: int) -> int:
@@ -132,8 +158,12 @@ async def journey(browser, base: str, s: Session, step_timeout_s: float, t_nav: 
                    lambda: page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.wait_for())
         await step("profil (URL)", lambda: page.goto(f"{base}/profil?unit={s.code}", wait_until="domcontentloaded"),
                    lambda: page.wait_for_function(MAIN_HAS, arg=[s.name, "Ludność ogółem"]))
+        async def on_page(path, then):
+            await page.wait_for_function(ON_PAGE_IDLE, arg=path, polling=100)
+            await then()
+
         await step("mapa (nav)", lambda: sidebar_nav.get_by_text(t_nav["map"], exact=True).click(),
-                   lambda: page.wait_for_function(MAP_READY, arg=None))
+                   lambda: on_page("/mapa", lambda: page.wait_for_function(MAP_READY, arg=None)))
 
         async def pick():
             await page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Wskaźnik").first.click()
@@ -141,11 +171,12 @@ async def journey(browser, base: str, s: Session, step_timeout_s: float, t_nav: 
             await page.get_by_role("option").first.click()
         await step("mapa: indicator", pick, lambda: page.wait_for_function(MAP_READY, arg=NEW_INDICATOR[0]))
         await step("porównania (nav)", lambda: sidebar_nav.get_by_text(t_nav["compare"], exact=True).click(),
-                   lambda: page.locator("[data-testid='stMain'] .js-plotly-plot").first.wait_for())
+                   lambda: on_page("/porownania",
+                                   lambda: page.locator("[data-testid='stMain'] .js-plotly-plot").first.wait_for()))
         csv_button = page.locator('[data-testid="stDownloadButton"]:visible').filter(
             has_text=re.compile(r"\bCSV\b")).first  # the page's table; others sit in closed expanders
         await step("raporty (nav)", lambda: sidebar_nav.get_by_text(t_nav["reports"], exact=True).click(),
-                   lambda: csv_button.wait_for())
+                   lambda: on_page("/raporty", lambda: csv_button.wait_for()))
         t0 = time.perf_counter()
         async with page.expect_download(timeout=step_timeout_s * 1000) as info:
             await csv_button.click()
@@ -224,8 +255,11 @@ async def run(args) -> dict:
             res["rss_after_baseline_kb"] = rss_kb(proc.pid)
             sessions = [Session(i + 1, *picks[i + 1]) for i in range(args.sessions)]
             t0 = time.perf_counter()
+            cpu0 = (cpu_s(proc.pid), browser_cpu_s())
             await asyncio.gather(*(journey(browser, base, s, args.step_timeout, t_nav) for s in sessions))
             res["concurrent_wall_s"] = time.perf_counter() - t0
+            res["cpu_server_s"] = cpu_s(proc.pid) - cpu0[0]
+            res["cpu_browsers_s"] = browser_cpu_s() - cpu0[1]
             await asyncio.sleep(3)
             res["rss_sessions_open_kb"] = rss_kb(proc.pid)
             for s in sessions:
@@ -255,6 +289,12 @@ def report(res: dict) -> str:
                                "step time = action → expected element visible")
     lines.append(f"seed {res['seed']}; wall time: baseline journey {res['baseline_wall_s']:.1f} s, "
                  f"{n} concurrent journeys {res['concurrent_wall_s']:.1f} s")
+    if "cpu_server_s" in res:
+        cap = res["concurrent_wall_s"] * (os.cpu_count() or 1)
+        lines.append(f"CPU during the concurrent phase ({cap:.0f} CPU-s available on {os.cpu_count()} cores): "
+                     f"app server {res['cpu_server_s']:.0f} s ({res['cpu_server_s'] / cap:.0%}), "
+                     f"the {n} browser sessions {res['cpu_browsers_s']:.0f} s ({res['cpu_browsers_s'] / cap:.0%}) "
+                     "— the browsers share the 2 cores with the server, so step times are upper bounds")
     lines.append("")
     lines.append(f"{'step':<18}{'baseline (1)':>13}{'p50':>8}{'p90':>8}{'p95':>8}{'max':>8}{'p50/base':>10}{'done':>7}")
     conc = res["concurrent"]
