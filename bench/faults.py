@@ -195,12 +195,8 @@ class LiveApp:
         self.page.get_by_test_id("stSidebar").wait_for()
 
     def _route(self, route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
+        from tests.e2e.conftest import loopback_only
+        loopback_only(route, self.blocked)
 
     def profile(self, unit: str, expect: str, *, alt: str | None = None) -> dict:
         """Open /profil?unit=..; wait for ``expect`` (or ``alt``) in the page. Returns what was seen."""

@@ -56,17 +56,23 @@ def write_layer(static_dir: Path, level: str, text: str) -> tuple[Path, str]:
     path = folder / name
     data = text.encode("utf-8")
     if not (path.is_file() and path.stat().st_size == len(data)):
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write_atomic(path, data)
     return path, f"{URL_PREFIX}{SUBDIR}/{name}"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: a reader (the web server)
+    never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def feature_ids(fc_text: str) -> frozenset[str]:
@@ -89,14 +95,5 @@ def write_basemap_stub(static_dir: Path) -> str:
                        "objects": {k: {"type": "GeometryCollection", "geometries": []} for k in _BASEMAP_LAYERS}},
                       separators=(",", ":")).encode("utf-8")
     if not (path.is_file() and path.read_bytes() == data):
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".world_110m.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write_atomic(path, data)
     return f"{URL_PREFIX}{BASEMAP_SUBDIR}/"

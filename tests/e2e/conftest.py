@@ -81,6 +81,16 @@ def browser(chromium_path):
         b.close()
 
 
+def loopback_only(route, blocked: list[str]) -> None:
+    """Playwright route handler: let requests to this machine through, abort (and record) the rest."""
+    url = route.request.url
+    if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+        route.continue_()
+    else:
+        blocked.append(url)
+        route.abort()
+
+
 class Page:
     """A browser page bound to the live app, recording any non-loopback request it blocked."""
 
@@ -94,12 +104,7 @@ class Page:
         self.page.set_default_timeout(TIMEOUT_MS)
 
     def _route(self, route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
+        loopback_only(route, self.blocked)
 
     def open(self, path: str = "/"):
         self.page.goto(self.base_url + path, wait_until="domcontentloaded")
