@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from domain.palettes import NO_DATA_FILL, NO_DATA_LINE, ROLE_COLOURS, ROLE_TEXT
+from domain.winding import d3_winding
 
 
 def breakdown_figure(*, frame: pd.DataFrame, total: float | None, total_label: str, x_title: str,
@@ -32,13 +32,14 @@ def breakdown_figure(*, frame: pd.DataFrame, total: float | None, total_label: s
 def selection_map_figure(*, geometries: pd.DataFrame, members: set[str], labels: dict[str, str],
                          outline: str | None, height: int = 520) -> go.Figure:
     """Gminy to click on (``geometries``: code, geojson), members filled, others light; the
-    area's outline on top. Works offline (no tiles: ``white-bg``)."""
+    area's outline on top. Plotly's SVG ``geo`` map like /mapa (no tiles, no WebGL; the caller
+    passes the local basemap in ``config.topojsonURL``); rings re-wound for d3."""
     feats = [{"type": "Feature", "id": c, "properties": {"code": c}, "geometry": json.loads(g)}
              for c, g in zip(geometries["code"], geometries["geojson"])]
-    fc = {"type": "FeatureCollection", "features": feats}
+    fc = d3_winding({"type": "FeatureCollection", "features": feats})
     codes = list(geometries["code"])
     z = [1 if c in members else 0 for c in codes]
-    fig = go.Figure(go.Choroplethmap(
+    fig = go.Figure(go.Choropleth(
         geojson=fc, locations=codes, z=z, featureidkey="properties.code",
         colorscale=[[0, NO_DATA_FILL], [1, ROLE_COLOURS["peers"]]], zmin=0, zmax=1, showscale=False,
         marker_line_color=NO_DATA_LINE, marker_line_width=0.6, marker_opacity=0.85,
@@ -52,24 +53,22 @@ def selection_map_figure(*, geometries: pd.DataFrame, members: set[str], labels:
             for ring in poly:
                 lon += [p[0] for p in ring] + [None]
                 lat += [p[1] for p in ring] + [None]
-        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line=dict(color=ROLE_COLOURS["unit"], width=3),
+        fig.add_trace(go.Scattergeo(lon=lon, lat=lat, mode="lines", line=dict(color=ROLE_COLOURS["unit"], width=3),
                                     hoverinfo="skip", showlegend=False))
     lons, lats = [], []
     for f in feats:
         _coords(f["geometry"], lons, lats)
     if lons:
-        lo0, lo1, la0, la1 = min(lons), max(lons), min(lats), max(lats)
-        center = dict(lon=(lo0 + lo1) / 2, lat=(la0 + la1) / 2)
-        # web-mercator zoom at which the extent fits ~900 × height px (512 px tiles)
-        stretch = 1 / math.cos(math.radians(center["lat"]))
-        z_lon = math.log2(900 * 360 / (512 * max(lo1 - lo0, 0.05)))
-        z_lat = math.log2(height * 360 / (512 * max(la1 - la0, 0.05) * stretch))
-        zoom = max(4.0, min(11.0, min(z_lon, z_lat) - 0.15))
+        pad_lon, pad_lat = 0.03 * (max(lons) - min(lons)) + 0.01, 0.03 * (max(lats) - min(lats)) + 0.01
+        lon_range = [min(lons) - pad_lon, max(lons) + pad_lon]
+        lat_range = [min(lats) - pad_lat, max(lats) + pad_lat]
     else:
-        center, zoom = dict(lon=19.4, lat=52.0), 5
-    fig.update_layout(map=dict(style="white-bg", center=center, zoom=zoom), height=height,
-                      margin=dict(l=0, r=0, t=0, b=0), clickmode="event+select", dragmode=False,
-                      showlegend=False)
+        lon_range, lat_range = [14.0, 24.2], [49.0, 54.9]
+    fig.update_layout(geo=dict(visible=False, bgcolor="white", projection={"type": "mercator"},
+                               lonaxis={"range": lon_range}, lataxis={"range": lat_range},
+                               domain={"x": [0, 1], "y": [0, 1]}),
+                      height=height, margin=dict(l=0, r=0, t=0, b=0), clickmode="event+select", dragmode=False,
+                      showlegend=False, paper_bgcolor="white")
     return fig
 
 

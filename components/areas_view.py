@@ -19,6 +19,7 @@ from domain.catalogue import CATEGORIES, Indicator
 from settings import get_settings
 from i18n import fmt_num, t
 from services import areas as svc
+from services import map as svc_map
 from services.areas import MAX_BYTES, MAX_ROWS, AreaListError
 
 MAX_NAME = 120
@@ -214,7 +215,8 @@ def render_map(ingest: str, lang: str, codes: tuple[str, ...]) -> None:
     summary = t("a11y.selection", lang, woj=lab.get(woj, woj), n=len(here), of=len(geoms),
                 names=f": {names}" if here else "")
     a11y.chart(fig, summary=summary, lang=lang, key=key, on_select=lambda: _on_map_select(key),
-               selection_mode="points", config={"displayModeBar": False, "scrollZoom": True})
+               selection_mode="points",
+               config={"displayModeBar": False, "scrollZoom": True, "topojsonURL": svc_map.basemap_url()})
     st.caption(t("areas.map_help", lang))
 
 

@@ -198,5 +198,7 @@ def test_area_outline_and_selection_map_are_offline(app):
     at = open_page(app, area=CANON)
     charts = [c for c in at.get("plotly_chart")]
     specs = [c.proto.spec for c in charts]
-    assert any('"white-bg"' in s and "choroplethmap" in s for s in specs)
-    assert not any("mapbox" in s or "carto" in s for s in specs)
+    assert any('"choropleth"' in s and '"mercator"' in s for s in specs)  # the SVG geo map, as on /mapa
+    assert not any("mapbox" in s or "carto" in s or "choroplethmap" in s for s in specs)
+    configs = [c.proto.config for c in charts]
+    assert any("/app/static/topojson/" in c for c in configs)  # basemap from this server, not plotly's CDN

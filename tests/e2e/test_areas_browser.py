@@ -94,6 +94,21 @@ def test_build_save_and_reopen_area_by_permalink(web, browser, live_app, sqlite_
     assert fresh.blocked == []
 
 
+SKAWINA = (19.781, 49.9377)
+# screen point of the filled gmina path under (lon, lat) on the SVG geo selection map
+CLICK_XY = """([lon, lat]) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const g = gd && gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+  const xy = g && g.projection && g.projection([lon, lat]);
+  if (!xy) return null;
+  const pt = new DOMPoint(xy[0], xy[1]);
+  const path = [...gd.querySelectorAll('path.choroplethlocation')].find(p => p.isPointInFill(pt));
+  if (!path) return null;
+  const s = pt.matrixTransform(path.getScreenCTM());
+  return [s.x, s.y];
+}"""
+
+
 def test_import_report_and_map_in_the_browser(web, tmp_path):
     page = web.open("/obszary?area=1261011,1206172")
     page.get_by_role("heading", name="obszar (2 gminy)").wait_for()
@@ -112,3 +127,9 @@ def test_import_report_and_map_in_the_browser(web, tmp_path):
     page.locator(".js-plotly-plot").first.wait_for()
     page.wait_for_timeout(1500)
     web.screenshot("areas-map")
+    # a click on Skawina (representative point from the store's boundaries) adds it to the area
+    x, y = page.wait_for_function(CLICK_XY, arg=list(SKAWINA)).json_value()
+    page.mouse.click(x, y)
+    web.wait_idle()
+    page.get_by_role("heading", name="obszar (4 gminy)").wait_for()
+    assert "1206113" in page.url
