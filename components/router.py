@@ -20,3 +20,25 @@ def require_app() -> None:
 
     PagesManager.uses_pages_directory = False
     st.rerun()
+
+
+def page_head(title_key: str, *, intro_key: str | None = None, intro_as_caption: bool = False,
+              no_data_command: str | None = None) -> tuple[str, str]:
+    """What every data page draws first: its title and intro in the session's language; with no
+    store yet, the "no data" notice (and the command that builds it) and nothing else.
+    Returns (lang, ingest id)."""
+    import services
+    from components import state
+    from i18n import t
+
+    lang = state.lang()
+    ingest = services.ingest_id()
+    st.title(t(title_key, lang))
+    if intro_key:
+        (st.caption if intro_as_caption else st.markdown)(t(intro_key, lang))
+    if ingest is None:
+        st.warning(t("start.no_data", lang), icon="📂")
+        if no_data_command:
+            st.code(no_data_command, language="bash")
+        st.stop()
+    return lang, ingest

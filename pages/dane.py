@@ -3,7 +3,7 @@ Not registered in public mode (app.py); the guard below is a second line of defe
 import streamlit as st
 
 from components import data_public
-from components.router import require_app
+from components.router import page_head, require_app
 from services import data as D
 
 if D.public_mode():
@@ -12,16 +12,10 @@ if D.public_mode():
 require_app()
 
 import services
-from components import data_bdl, data_manage, data_upload, share, state
+from components import data_bdl, data_manage, data_upload, share
 from i18n import t
 
-lang = state.lang()
-st.title(t("data.title", lang))
-st.caption(t("data.intro", lang))
-ingest = services.ingest_id()
-if ingest is None:
-    st.warning(t("start.no_data", lang), icon="📂")
-    st.stop()
+lang, ingest = page_head("data.title", intro_key="data.intro", intro_as_caption=True)
 tab_bdl, tab_upload, tab_manage = st.tabs([t("data.tab.bdl", lang), t("data.tab.upload", lang),
                                            t("data.tab.manage", lang)])
 with tab_bdl:

@@ -1,21 +1,15 @@
 """About the data: every source with publisher, licence, vintage, and what the app computes."""
 import streamlit as st
 
-from components.router import require_app
+from components.router import page_head, require_app
 
 require_app()
 
 import services
-from components import downloads, provenance, share, state
+from components import downloads, provenance, share
 from i18n import t
 
-lang = state.lang()
-ingest = services.ingest_id()
-st.title(t("about.title", lang))
-st.markdown(t("about.intro", lang))
-if ingest is None:
-    st.warning(t("start.no_data", lang), icon="📂")
-    st.stop()
+lang, ingest = page_head("about.title", intro_key="about.intro")
 
 meta = services.meta(ingest)
 st.caption(t("about.ingested", lang, when=meta.get("ingested_at", "?")))

@@ -2,24 +2,17 @@
 its aggregated indicators with coverage and each member's contribution."""
 import streamlit as st
 
-from components.router import require_app
+from components.router import page_head, require_app
 
 require_app()
 
 import services
-from components import share
-from components import areas_state, areas_view, overview, state
+from components import areas_state, areas_view, overview, share
 from i18n import t
 from services import areas as svc
 from settings import get_settings
 
-lang = state.lang()
-ingest = services.ingest_id()
-st.title(t("areas.title", lang))
-st.markdown(t("areas.intro", lang))
-if ingest is None:
-    st.warning(t("start.no_data", lang), icon="📂")
-    st.stop()
+lang, ingest = page_head("areas.title", intro_key="areas.intro")
 
 areas_view.flash(lang)
 codes = areas_state.current()

@@ -2,21 +2,14 @@
 distribution, scatter of two indicators, level × change and the economic age structure."""
 import streamlit as st
 
-from components.router import require_app
+from components.router import page_head, require_app
 
 require_app()
 
-import services
-from components import share
-from components import profile_area, profile_compare, profile_peers, state
+from components import profile_area, profile_compare, profile_peers, share
 from i18n import t
 
-lang = state.lang()
-ingest = services.ingest_id()
-st.title(t("compare.title", lang))
-if ingest is None:
-    st.warning(t("start.no_data", lang), icon="📂")
-    st.stop()
+lang, ingest = page_head("compare.title")
 
 ctx = profile_area.page_context(ingest, lang, unit_meta=False)
 if ctx.group.method != "none":

@@ -3,21 +3,14 @@ against its peer group, and the peer group's definition (typology / nearest neig
 an area also: its own gminy)."""
 import streamlit as st
 
-from components.router import require_app
+from components.router import page_head, require_app
 
 require_app()
 
-import services
-from components import share
-from components import profile_area, profile_cards, profile_context, profile_peers, profile_summary, state
+from components import profile_area, profile_cards, profile_context, profile_peers, profile_summary, share
 from i18n import t
 
-lang = state.lang()
-ingest = services.ingest_id()
-st.title(t("profile.title", lang))
-if ingest is None:
-    st.warning(t("start.no_data", lang), icon="📂")
-    st.stop()
+lang, ingest = page_head("profile.title")
 
 ctx = profile_area.page_context(ingest, lang)
 

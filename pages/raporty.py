@@ -1,21 +1,11 @@
 """Reports: a PDF report, a seminar slide deck and data downloads for a unit or an area."""
-import streamlit as st
-
-from components.router import require_app
+from components.router import page_head, require_app
 
 require_app()
 
-import services
-from components import report_panel, share, state
-from i18n import t
+from components import report_panel, share
 
-lang = state.lang()
-ingest = services.ingest_id()
-st.title(t("report.page_title", lang))
-st.caption(t("report.page_intro", lang))
-if ingest is None:
-    st.warning(t("start.no_data", lang), icon="📂")
-    st.stop()
+lang, ingest = page_head("report.page_title", intro_key="report.page_intro", intro_as_caption=True)
 
 report_panel.render(ingest, lang)
 share.link_box(report_panel.PAGE)

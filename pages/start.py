@@ -1,7 +1,7 @@
 """Start page: the selected unit's indicators with year, unit of measure and source."""
 import streamlit as st
 
-from components.router import require_app
+from components.router import page_head, require_app
 
 require_app()
 
@@ -10,15 +10,8 @@ from components import downloads, overview, share, sidebar, state
 from components.labels import unit_label, unit_type_label
 from i18n import t
 
-lang = state.lang()
-ingest = services.ingest_id()
-st.title(t("app.title", lang))
-st.caption(t("app.tagline", lang))
-
-if ingest is None:
-    st.warning(t("start.no_data", lang), icon="📂")
-    st.code("python cli.py ingest", language="bash")
-    st.stop()
+lang, ingest = page_head("app.title", intro_key="app.tagline", intro_as_caption=True,
+                         no_data_command="python cli.py ingest")
 
 code = state.view().unit or "PL"
 units = services.units(ingest)

@@ -28,13 +28,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(env_extra: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+def start_app(env_extra: dict[str, str], log: Path, script: Path = ROOT / "app.py",
+              cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run script`` on a free loopback port; return (process, base URL) once healthy."""
     port = _free_port()
     env = {**os.environ, **env_extra, "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     fh = log.open("w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
