@@ -128,6 +128,29 @@ class Page:
         self.context.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, put what the user saw (alerts, toasts) and the tail of the app
+    server's log into the failure report, so a CI failure can be diagnosed from its output."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    web = item.funcargs.get("web")
+    if web is not None:
+        try:
+            web.screenshot(f"FAILED-{item.name}")
+            shown = web.page.locator('[data-testid="stToast"], [data-testid="stAlert"], '
+                                     '[data-testid="stException"]').all_inner_texts()
+            report.sections.append(("page alerts and toasts", "\n".join(shown) or "(none)"))
+        except Exception as exc:  # noqa: BLE001 - diagnostics must not hide the failure
+            report.sections.append(("page alerts and toasts", f"(could not read: {exc})"))
+    log = ARTIFACTS / "app-server.log"
+    if "live_app" in item.fixturenames and log.exists():
+        tail = log.read_text(errors="replace").splitlines()[-80:]
+        report.sections.append(("app server log (last 80 lines)", "\n".join(tail)))
+
+
 @pytest.fixture
 def web(browser, live_app):
     p = Page(browser, live_app)
