@@ -13,14 +13,22 @@ import streamlit as st
 from i18n import fmt_num, t
 
 
-def chart(fig, *, summary: str, lang: str, data: pd.DataFrame | None = None, **kwargs):
-    """``st.plotly_chart(fig, **kwargs)`` + its text alternative. Returns what plotly_chart returns."""
+def chart(fig, *, summary: str, lang: str, data: pd.DataFrame | None = None, table_inline: bool = False,
+          **kwargs):
+    """``st.plotly_chart(fig, **kwargs)`` + its text alternative. Returns what plotly_chart returns.
+    ``data``: the numbers behind the chart, shown as a table in an expander — or directly under the
+    summary with ``table_inline`` (for charts that are already inside an expander: Streamlit does not
+    nest expanders)."""
     summary = " ".join(str(summary).split()) or t("a11y.no_summary", lang)
     out = st.plotly_chart(fig, alt=summary, **kwargs)
     st.caption(t("a11y.summary", lang, text=summary))
     if data is not None and not data.empty:
-        with st.expander(t("a11y.table", lang)):
+        if table_inline:
+            st.markdown(f"**{t('a11y.table', lang)}**")
             st.dataframe(data, hide_index=True, width="stretch")
+        else:
+            with st.expander(t("a11y.table", lang)):
+                st.dataframe(data, hide_index=True, width="stretch")
     return out
 
 

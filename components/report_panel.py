@@ -108,8 +108,8 @@ def render(ingest: str, lang: str) -> None:
     st.subheader(t("report.outline_title", lang))
     for i, item in enumerate(model.charts):
         with st.expander(md(item.takeaway)):
-            a11y.chart(item.figure, summary=item.takeaway, lang=lang, width="stretch",
-                       config={"displaylogo": False}, key=f"rp_fig_{i}")
+            a11y.chart(item.figure, summary=item.takeaway, lang=lang, width="stretch", data=item.data,
+                       table_inline=True, config={"displaylogo": False}, key=f"rp_fig_{i}")
             st.caption(md(f"{item.caption} {t('report.source_label', lang)}: {item.source}"))
             downloads.chart(item.figure, data=item.data, name=f"{stem}-{item.key}", title=item.takeaway, lang=lang,
                             key=f"rp_chart_{i}", page=PAGE, sources=model.sources)

@@ -26,7 +26,13 @@ def test_unit_report_page_shows_outline_table_and_buttons(app):
     # the peer group is stated exactly as on the profile page (typology by kind and size)
     assert "miasta na prawach powiatu, 100\xa0000 i więcej mieszkańców (ludność w 2024 r.); n = 33" in text
     assert "Kraków — Ludność ogółem: wzrost z 757\xa0740 do 809\xa0168 osoby w latach 2010–2024" in text
-    table = at.dataframe[0].value
+    # every chart in the outline carries the numbers behind it as a table (text alternative), then the
+    # key-indicator table
+    assert len(at.dataframe) == 5 + 1
+    trend = at.dataframe[1].value.set_index("Rok")
+    assert trend.loc[2024, "Kraków"] == 809168 and trend.loc[2010, "Kraków"] == 757740
+    assert "mediana grupy porównawczej" in trend.columns
+    table = at.dataframe[-1].value
     row = table.loc[table["Wskaźnik"] == "Ludność ogółem"].iloc[0]
     assert row["Wartość"] == 809168 and row["Rok"] == 2024 and row["Miejsce w kraju"] == 2
     assert row["Miejsce w grupie"] == 2 and row["Liczba jednostek w grupie"] == 34  # only Warszawa is larger
@@ -75,7 +81,7 @@ def test_area_report_from_the_url(app):
     assert "Obszar funkcjonalny: 3 gminy" in text
     assert "Gminy: Iwanowice, Jerzmanowice-Przeginia, Kraków" in text  # the code that is no gmina is dropped
     assert "Grupa porównawcza:** gminy należące do obszaru; n = 3" in text
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     assert "Miejsce w kraju" not in table.columns  # an area has no national rank, it has coverage
     assert set(table["Pokrycie"]) == {"dane z 3 z 3 gmin"}
     # EP turnout has no honest aggregation rule: given for the members only
@@ -100,5 +106,5 @@ def test_knn_peers_from_the_url_are_used(app):
     assert ("10 jednostek najbardziej podobnych pod względem: Ludność ogółem, Gęstość zaludnienia, Udział ludności "
             "w wieku poprodukcyjnym, Dochody własne na mieszkańca") in text
     assert "gminy wiejskie" not in text.split("Grupa porównawcza:")[1].split("\n")[0]
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     assert table.loc[table["Wskaźnik"] == "Ludność ogółem", "Liczba jednostek w grupie"].item() == 11
