@@ -20,6 +20,12 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 TIMEOUT_MS = 60_000
+IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app && app.getAttribute('data-test-script-state');
+  return !!app && !['running', 'rerunRequested', 'stopRequested'].includes(state)
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
 
 
 def _free_port() -> int:
@@ -75,7 +81,9 @@ def live_app(app_env, chromium_path):
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)  # expect(...) polls as long as any other wait here
 
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
@@ -115,10 +123,12 @@ class Page:
         return self.page
 
     def wait_idle(self):
-        """Wait until Streamlit has finished running the script."""
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+        """Wait until Streamlit has finished running the script: the app's own script-run state (set
+        to "rerunRequested" as soon as a widget asks for a run, "running" while it runs) and no status
+        widget. The status widget alone is not enough: it shows only after a run has lasted a while."""
+        self.page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
         self.page.wait_for_timeout(300)
+        self.page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
 
     def screenshot(self, name: str):
         ARTIFACTS.mkdir(exist_ok=True)
@@ -126,6 +136,29 @@ class Page:
 
     def close(self):
         self.context.close()
+
+
+def area_chips(page) -> list[str]:
+    """The TERYT codes in the area builder's members box (its label, then one chip per line)."""
+    import re
+
+    return sorted(re.findall(r"\((\d{7})\)", page.get_by_test_id("stMultiSelect").first.inner_text()))
+
+
+def add_area_member(page, web: "Page", code: str) -> None:
+    """Type a code into the area builder's members box (its text input: with chips in the box, a click
+    on the box's middle would land on a chip), pick the matching gmina, and wait until the app has run
+    with it. Streamlit can drop a pick that lands while the previous pick's run is redrawing the box;
+    a user sees the chip missing and picks again, and so does this helper (once)."""
+    for _ in range(2):
+        page.get_by_test_id("stMultiSelect").first.locator("input").click()
+        page.keyboard.type(code)
+        page.get_by_role("option").filter(has_text=code).first.click()
+        page.keyboard.press("Escape")
+        web.wait_idle()
+        if code in area_chips(page):
+            return
+    raise AssertionError(f"{code} did not join the area: {area_chips(page)}")
 
 
 @pytest.hookimpl(hookwrapper=True)

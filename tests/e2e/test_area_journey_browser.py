@@ -2,21 +2,14 @@
 area's profile shows (its gminy, its peers = its own gminy) — switch to the comparisons: the
 charts say "gminy obszaru"; the map outlines the area; the sidebar can switch back to a unit."""
 import pytest
+from playwright.sync_api import expect
 
+from tests.e2e.conftest import add_area_member
 from tests.e2e.test_profile_browser import _text, chart_caption, wait_url
 
 pytestmark = pytest.mark.browser
 
 MEMBERS = ("1261011", "1206172", "1219053", "1206113")  # Kraków, Zielonki, Wieliczka, Skawina
-
-
-def add_member(page, code: str) -> None:
-    """Type a code into the members' picker (its text input: with chips in the box, a click on
-    the box's middle would land on a chip) and pick the matching gmina."""
-    page.get_by_test_id("stMultiSelect").first.locator("input").click()
-    page.keyboard.type(code)
-    page.get_by_role("option").filter(has_text=code).first.click()
-    page.keyboard.press("Escape")
 
 
 def nav(page, web, label: str) -> None:
@@ -28,8 +21,7 @@ def test_build_an_area_then_profile_and_compare_it(web):
     page = web.open("/obszary")
     page.get_by_text("Wybierz co najmniej dwie gminy").wait_for()
     for code in MEMBERS:
-        add_member(page, code)
-        web.wait_idle()
+        add_area_member(page, web, code)
     page.get_by_role("heading", name="obszar (4 gminy)").wait_for()
     wait_url(page, r"area=1206113,1206172,1219053,1261011")
     # the sidebar now carries the area (the same on every page)
@@ -63,15 +55,14 @@ def test_build_an_area_then_profile_and_compare_it(web):
     page.get_by_role("tab", name="Ranking w grupie").click()
     web.wait_idle()
     page.get_by_text("Na górze najlepsze wartości.", exact=False).first.wait_for()
-    page.wait_for_timeout(800)
-    plot = page.locator(".js-plotly-plot").first.inner_text()
-    assert "Obszar (4 gminy)" in plot and "Skawina" in plot and "Zielonki" in plot
+    plot = page.locator(".js-plotly-plot").first
+    for name in ("Obszar (4 gminy)", "Skawina", "Zielonki"):
+        expect(plot).to_contain_text(name)
     web.screenshot("journey-area-compare-ranking")
 
     nav(page, web, "Mapa")
-    page.locator(".js-plotly-plot").first.wait_for()
-    page.wait_for_timeout(2500)  # the gmina layer is fetched once, then drawn
-    assert "obszar funkcjonalny (4 gminy)" in page.locator(".js-plotly-plot").first.inner_text()
+    # the gmina layer is fetched once, then drawn with the area outlined
+    expect(page.locator(".js-plotly-plot").first).to_contain_text("obszar funkcjonalny (4 gminy)")
     web.screenshot("journey-area-map")
 
     # pick a unit in the sidebar: the pages show the unit, the area stays one click away

@@ -4,24 +4,11 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import Page
+from tests.e2e.conftest import Page, add_area_member, area_chips
 
 pytestmark = pytest.mark.browser
 
 NAME = "Kraków i sąsiedzi (e2e)"
-
-
-def add_member(page, code: str) -> None:
-    box = page.get_by_test_id("stMultiSelect").first
-    box.click()
-    page.keyboard.type(code)
-    page.get_by_role("option").filter(has_text=code).first.click()
-    page.keyboard.press("Escape")
-
-
-def chips(page) -> list[str]:
-    text = page.get_by_test_id("stMultiSelect").first.inner_text()  # label, then one chip per line
-    return sorted(re.findall(r"\((\d{7})\)", text))
 
 
 def figures(page) -> dict[str, str]:
@@ -48,11 +35,10 @@ def test_build_save_and_reopen_area_by_permalink(web, browser, live_app, sqlite_
     page = web.open("/obszary")
     page.get_by_text("Wybierz co najmniej dwie gminy").wait_for()
     for code in ("1261011", "1206172", "1219053"):
-        add_member(page, code)
-        web.wait_idle()
+        add_area_member(page, web, code)
     page.get_by_role("heading", name="obszar (3 gminy)").wait_for()
     web.wait_idle()
-    assert chips(page) == ["1206172", "1219053", "1261011"]
+    assert area_chips(page) == ["1206172", "1219053", "1261011"]
     page.wait_for_url(re.compile(r"area=1206172(%2C|,)1219053(%2C|,)1261011"))
 
     # GUS 2024: Kraków 809,168 + Zielonki 28,079 + Wieliczka 69,791 residents
@@ -82,7 +68,7 @@ def test_build_save_and_reopen_area_by_permalink(web, browser, live_app, sqlite_
         fresh.wait_idle()
         p2.get_by_role("heading", name="obszar (3 gminy)").wait_for()
         fresh.wait_idle()
-        assert chips(p2) == ["1206172", "1219053", "1261011"]
+        assert area_chips(p2) == ["1206172", "1219053", "1261011"]
         assert figures(p2) == before
         # the saved area is in the store for everyone
         p2.get_by_test_id("stSelectbox").filter(has_text="Zapisane obszary").first.click()
