@@ -2,12 +2,13 @@
 import streamlit as st
 
 import services
-from components import areas_state, data_public, messages, sidebar, state
+from components import areas_state, data_public, download_lifetime, messages, sidebar, state
 from components.navigation import private_urls, visible_pages
 from i18n import t
 from settings import get_settings
 
 st.set_page_config(page_title="Monitor Rozwoju Lokalnego", page_icon="📊", layout="wide")
+download_lifetime.install()  # generated downloads survive other users' runs until fetched
 
 view = state.bootstrap()
 lang = view.lang
