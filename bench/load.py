@@ -230,7 +230,7 @@ async def run(args) -> dict:
     from playwright.async_api import async_playwright
 
     from i18n import t
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
 
     OUT.mkdir(parents=True, exist_ok=True)
     env = {"MRL_DATABASE_URL": args.db, "MRL_I18N_STRICT": "1", "MRL_PUBLIC_MODE": "0"}
@@ -272,12 +272,45 @@ async def run(args) -> dict:
         res["concurrent"] = [{"n": s.n, "unit": s.code, "name": s.name, "times": s.times, "errors": s.errors,
                               "probes": s.probes} for s in sessions]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        stop_app(proc)
     return res
+
+
+def step_table(res: dict, steps: list[str], *, kb: bool = False) -> list[str]:
+    """Per step: the one-session baseline, p50/p90/p95/max of the concurrent sessions, p50/baseline and
+    how many sessions got there; the whole journey as the last row. ``kb``: a median kB/session column
+    from each session's ``bytes``."""
+    n, conc = res["sessions"], res["concurrent"]
+    head = f"{'step':<18}{'baseline (1)':>13}{'p50':>8}{'p90':>8}{'p95':>8}{'max':>8}{'p50/base':>10}{'done':>8}"
+    lines = [head + (f"{'kB/session':>12}" if kb else "")]
+
+    def row(label: str, base, vals: list[float], kbs: list[float]) -> str:
+        p50 = pct(vals, 0.5)
+        text = (f"{label:<18}{(f'{base:.2f} s' if base is not None else '–'):>13}{p50:>8.2f}{pct(vals, 0.9):>8.2f}"
+                f"{pct(vals, 0.95):>8.2f}{(max(vals) if vals else float('nan')):>8.2f}"
+                f"{(p50 / base if base else float('nan')):>9.1f}x{len(vals):>5}/{n:<3}")
+        return (text + (f"{pct(kbs, 0.5):>11.0f}" if kb else "")).rstrip()
+
+    for st in steps:
+        lines.append(row(st, res["baseline"]["times"].get(st), [s["times"][st] for s in conc if st in s["times"]],
+                         [s["bytes"][st] / 1024 for s in conc if st in s.get("bytes", {})]))
+    whole = [s for s in conc if len(s["times"]) == len(steps)]
+    lines.append(row("whole journey", sum(res["baseline"]["times"].values()),
+                     [sum(s["times"].values()) for s in whole],
+                     [sum(s.get("bytes", {}).values()) / 1024 for s in whole]))
+    return lines
+
+
+def memory_lines(res: dict) -> list[str]:
+    """Server RSS at start / after the baseline / with the sessions open / after they closed, per session."""
+    n, mb = res["sessions"], 1024
+    per = (res["rss_sessions_open_kb"] - res["rss_after_baseline_kb"]) / n / mb
+    return ["", "server memory (RSS of the streamlit process):",
+            f"  at start {res['rss_start_kb'] / mb:.0f} MB, after warm-up + baseline {res['rss_after_baseline_kb'] / mb:.0f} MB, "
+            f"with {n} sessions open {res['rss_sessions_open_kb'] / mb:.0f} MB, after they closed "
+            f"{res['rss_after_close_kb'] / mb:.0f} MB",
+            f"  per session: ({res['rss_sessions_open_kb'] / mb:.0f} − {res['rss_after_baseline_kb'] / mb:.0f}) / {n} "
+            f"= {per:.1f} MB (session state + the data cached for {n} more units; caches bounded by ttl + max_entries)"]
 
 
 def report(res: dict) -> str:
@@ -296,20 +329,8 @@ def report(res: dict) -> str:
                      f"the {n} browser sessions {res['cpu_browsers_s']:.0f} s ({res['cpu_browsers_s'] / cap:.0%}) "
                      "— the browsers share the 2 cores with the server, so step times are upper bounds")
     lines.append("")
-    lines.append(f"{'step':<18}{'baseline (1)':>13}{'p50':>8}{'p90':>8}{'p95':>8}{'max':>8}{'p50/base':>10}{'done':>7}")
     conc = res["concurrent"]
-    for st in STEPS:
-        b = res["baseline"]["times"].get(st)
-        vals = [s["times"][st] for s in conc if st in s["times"]]
-        p50 = pct(vals, 0.5)
-        lines.append(f"{st:<18}{(f'{b:.2f} s' if b is not None else '–'):>13}{p50:>8.2f}{pct(vals, 0.9):>8.2f}"
-                     f"{pct(vals, 0.95):>8.2f}{(max(vals) if vals else float('nan')):>8.2f}"
-                     f"{(p50 / b if b else float('nan')):>9.1f}x{len(vals):>5}/{n}")
-    totals = [sum(s["times"].values()) for s in conc if len(s["times"]) == len(STEPS)]
-    bt = sum(res["baseline"]["times"].values())
-    lines.append(f"{'whole journey':<18}{bt:>11.2f} s{pct(totals, 0.5):>8.2f}{pct(totals, 0.9):>8.2f}"
-                 f"{pct(totals, 0.95):>8.2f}{(max(totals) if totals else float('nan')):>8.2f}"
-                 f"{(pct(totals, 0.5) / bt if bt else float('nan')):>9.1f}x{len(totals):>5}/{n}")
+    lines += step_table(res, STEPS)
     lines.append("(seconds)")
     lines.append("")
     errs = [(s["n"], e) for s in conc for e in s["errors"]]
@@ -321,14 +342,7 @@ def report(res: dict) -> str:
         lines.append(f"  session {sn}: {e}")
     for e in res["baseline"]["errors"][:5]:
         lines.append(f"  baseline: {e}")
-    mb = 1024
-    per = (res["rss_sessions_open_kb"] - res["rss_after_baseline_kb"]) / n / mb
-    lines += ["", "server memory (RSS of the streamlit process):",
-              f"  at start {res['rss_start_kb'] / mb:.0f} MB, after warm-up + baseline {res['rss_after_baseline_kb'] / mb:.0f} MB, "
-              f"with {n} sessions open {res['rss_sessions_open_kb'] / mb:.0f} MB, after they closed "
-              f"{res['rss_after_close_kb'] / mb:.0f} MB",
-              f"  per session: ({res['rss_sessions_open_kb'] / mb:.0f} − {res['rss_after_baseline_kb'] / mb:.0f}) / {n} "
-              f"= {per:.1f} MB (session state + the data cached for {n} more units, caches bounded: ttl + max_entries)"]
+    lines += memory_lines(res)
     lines.append("")
     lines.append("units: " + ", ".join(f"{s['unit']} {s['name']}" for s in conc))
     return "\n".join(lines) + "\n"

@@ -53,15 +53,10 @@ from urllib.parse import urljoin, urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import cpu_s, pct, rss_kb, units_for  # noqa: E402
+from bench.load import (NEW_INDICATOR, OUT, RESULTS, STEPS, VERBOSE, cpu_s, memory_lines, rss_kb,  # noqa: E402
+                        step_table, units_for)
 
-RESULTS = ROOT / "bench" / "results"
-OUT = ROOT / "bench" / "out"
-STEPS = ["start", "profil (URL)", "mapa (nav)", "mapa: indicator", "porównania (nav)", "raporty (nav)",
-         "CSV download"]
-NEW_INDICATOR = ("turnout_sejm", "Frekwencja – wybory do Sejmu")
 HARD_CAP = 200
-VERBOSE = os.environ.get("MRL_LOAD_VERBOSE") == "1"
 META_INDICATOR = re.compile(r'"meta":\{[^{}]*"indicator":"([^"]+)"')
 
 
@@ -352,7 +347,7 @@ def server_cpu_s(pid: int) -> float:
 async def run(args) -> dict:
     import httpx
 
-    from tests.e2e.conftest import start_app
+    from tests.e2e.conftest import start_app, stop_app
 
     OUT.mkdir(parents=True, exist_ok=True)
     env = {"MRL_DATABASE_URL": args.db, "MRL_I18N_STRICT": "1", "MRL_PUBLIC_MODE": "0"}
@@ -394,11 +389,7 @@ async def run(args) -> dict:
         res["concurrent"] = [{"n": s.n, "unit": s.code, "name": s.name, "times": s.times, "bytes": s.bytes,
                               "errors": s.errors} for s in sessions]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        stop_app(proc)
     return res
 
 
@@ -428,46 +419,22 @@ def report(res: dict, command: str) -> str:
                  f"{res['cpu_server_s']:.0f} s ({res['cpu_server_s'] / cap:.0%}), this protocol client "
                  f"{res['cpu_client_s']:.0f} s ({res['cpu_client_s'] / cap:.0%})")
     lines.append("")
-    lines.append(f"{'step':<18}{'baseline (1)':>13}{'p50':>8}{'p90':>8}{'p95':>8}{'max':>8}{'p50/base':>10}"
-                 f"{'done':>8}{'kB/session':>12}")
     conc = res["concurrent"]
-    for st in STEPS:
-        b = res["baseline"]["times"].get(st)
-        vals = [s["times"][st] for s in conc if st in s["times"]]
-        kb = [s["bytes"][st] / 1024 for s in conc if st in s["bytes"]]
-        p50 = pct(vals, 0.5)
-        lines.append(f"{st:<18}{(f'{b:.2f} s' if b is not None else '–'):>13}{p50:>8.2f}{pct(vals, 0.9):>8.2f}"
-                     f"{pct(vals, 0.95):>8.2f}{(max(vals) if vals else float('nan')):>8.2f}"
-                     f"{(p50 / b if b else float('nan')):>9.1f}x{len(vals):>5}/{n:<3}{pct(kb, 0.5):>11.0f}")
-    totals = [sum(s["times"].values()) for s in conc if len(s["times"]) == len(STEPS)]
-    bt = sum(res["baseline"]["times"].values())
-    kbt = [sum(s["bytes"].values()) / 1024 for s in conc if len(s["times"]) == len(STEPS)]
-    lines.append(f"{'whole journey':<18}{bt:>11.2f} s{pct(totals, 0.5):>8.2f}{pct(totals, 0.9):>8.2f}"
-                 f"{pct(totals, 0.95):>8.2f}{(max(totals) if totals else float('nan')):>8.2f}"
-                 f"{(pct(totals, 0.5) / bt if bt else float('nan')):>9.1f}x{len(totals):>5}/{n:<3}"
-                 f"{pct(kbt, 0.5):>11.0f}")
+    lines += step_table(res, STEPS, kb=True)
     lines.append("(seconds; kB/session = median ForwardMsg bytes received for the step, the CSV file for the download)")
     lines.append("")
     errs = [(s["n"], e) for s in conc for e in s["errors"]]
     lines.append(f"errors: {len(errs)} in {n} concurrent sessions; baseline {len(res['baseline']['errors'])}; "
                  f"warm-up {len(res['warmup']['errors'])}")
     if any("CSV download: expected HTTP 200" in e for _, e in errs):
-        lines.append("  (a CSV 404 is Streamlit 1.67's deferred download race: execute_deferred stores the file "
-                     "unreferenced, and every script run that ends — any session's — calls remove_orphaned_files, "
-                     "which marks it, then deletes it; with many sessions finishing runs the file can go before "
-                     "the GET arrives)")
+        lines.append("  (a CSV 404 means a generated file was collected before the GET: Streamlit 1.67 stores it "
+                     "unreferenced and any session's finished run collects it; components/download_lifetime.py "
+                     "links it to its session — a 404 here is a regression of that fix)")
     for sn, e in errs[:20]:
         lines.append(f"  session {sn}: {e}")
     for e in (res["baseline"]["errors"] + res["warmup"]["errors"])[:5]:
         lines.append(f"  baseline/warm-up: {e}")
-    mb = 1024
-    per = (res["rss_sessions_open_kb"] - res["rss_after_baseline_kb"]) / n / mb
-    lines += ["", "server memory (RSS of the streamlit process):",
-              f"  at start {res['rss_start_kb'] / mb:.0f} MB, after warm-up + baseline "
-              f"{res['rss_after_baseline_kb'] / mb:.0f} MB, with {n} sessions open "
-              f"{res['rss_sessions_open_kb'] / mb:.0f} MB, after they closed {res['rss_after_close_kb'] / mb:.0f} MB",
-              f"  per session: ({res['rss_sessions_open_kb'] / mb:.0f} − {res['rss_after_baseline_kb'] / mb:.0f}) / {n} "
-              f"= {per:.1f} MB (session state + the data cached for {n} more units; caches bounded by ttl + max_entries)"]
+    lines += memory_lines(res)
     lines.append("")
     lines.append("units: " + ", ".join(f"{s['unit']} {s['name']}" for s in conc[:30])
                  + (f", … ({len(conc)} in all)" if len(conc) > 30 else ""))

@@ -4,13 +4,13 @@ is counted as an error."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
+import concurrent.futures
 
 import pytest
 
 from bench.load_ws import NEW_INDICATOR, ProtoClient
 from tests.conftest import ROOT
-from tests.e2e.conftest import start_app
+from tests.e2e.conftest import start_app, stop_app
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -21,19 +21,18 @@ def _serve(env: dict[str, str], log_name: str, **kw):
     return proc, url
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+def run_async(coro):
+    """Run a coroutine on its own loop in a worker thread: in the full suite Playwright's sync API
+    (session-scoped browser fixture) keeps an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @pytest.fixture(scope="module")
 def ws_app(app_env):
     proc, url = _serve(app_env, "load-ws-app.log")
     yield url
-    _stop(proc)
+    stop_app(proc)
 
 
 def test_profile_permalink_navigation_and_widget_change(ws_app):
@@ -52,7 +51,7 @@ def test_profile_permalink_navigation_and_widget_change(ws_app):
         finally:
             await c.close()
 
-    profile, mapa, changed = asyncio.run(journey())
+    profile, mapa, changed = run_async(journey())
     assert profile.errors == [] and mapa.errors == [] and changed.errors == []
     assert "Kraków — miasto na prawach powiatu (1261011)" in profile.texts  # the profile's h2
     assert "Ludność ogółem" in profile.texts
@@ -77,8 +76,8 @@ def test_script_exception_is_counted(tmp_path, app_env):
             await c.close()
 
     try:
-        run = asyncio.run(once())
+        run = run_async(once())
     finally:
-        _stop(proc)
+        stop_app(proc)
     assert "before" in run.texts
     assert any(e.startswith("exception element: ValueError") for e in run.errors), run.errors

@@ -58,6 +58,15 @@ def start_app(env_extra: dict[str, str], log: Path, script: Path = ROOT / "app.p
     raise RuntimeError(f"app did not become healthy, see {log}")
 
 
+def stop_app(proc: subprocess.Popen) -> None:
+    """Stop a server started by start_app: politely, then for good after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
@@ -72,11 +81,7 @@ def live_app(app_env, chromium_path):
     ARTIFACTS.mkdir(exist_ok=True)
     proc, url = start_app(app_env, ARTIFACTS / "app-server.log")
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_app(proc)
 
 
 @pytest.fixture(scope="session")

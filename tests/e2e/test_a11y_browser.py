@@ -46,7 +46,7 @@ def test_keyboard_only_picker_language_and_page_controls(web):
     info = tab_until(page, lambda a: a["side"] and a["widget"] == "stSelectbox" and a["tag"] == "INPUT")
     assert info["tag"] == "INPUT"
     page.keyboard.type("Bolesławiec — gmina wiejska")
-    page.wait_for_timeout(400)
+    page.get_by_role("option").filter(has_text="Bolesławiec — gmina wiejska").first.wait_for()
     page.keyboard.press("Enter")
     web.wait_idle()
     page.wait_for_url(re.compile(r"unit=0201022"))
@@ -68,7 +68,7 @@ def test_keyboard_only_picker_language_and_page_controls(web):
     info = tab_until(page, lambda a: a["main"] and a["widget"] == "stSelectbox" and a["tag"] == "INPUT", limit=5)
     assert info["label"] == t("map.indicator", "en"), info
     page.keyboard.type("Population, total")
-    page.wait_for_timeout(400)
+    page.get_by_role("option").filter(has_text="Population, total").first.wait_for()
     page.keyboard.press("Enter")
     web.wait_idle()
     page.wait_for_url(re.compile(r"indicator=population_total"))
