@@ -75,6 +75,38 @@ def _by_year(frame: pd.DataFrame, years: list[int], col: str) -> np.ndarray:
     return np.array([m.get(y, np.nan) for y in years], dtype=float)
 
 
+def band_polygons(years: list[int], low: np.ndarray, high: np.ndarray, *, half_width: float = 0.2
+                  ) -> tuple[list, list]:
+    """The band between ``low`` and ``high`` as closed polygons, one per run of consecutive years with
+    both values, separated by None (plotly fills each with ``fill="toself"``). A plain
+    ``fill="tonexty"`` between two lines joins the runs across missing years into a wrong wedge. A
+    year standing alone gets a narrow box (± ``half_width``) so it stays visible."""
+    xs: list = []
+    ys: list = []
+    ok = [bool(np.isfinite(lo) and np.isfinite(hi)) for lo, hi in zip(low, high)]
+    i = 0
+    while i < len(years):
+        if not ok[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(years) and ok[j + 1]:
+            j += 1
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        if i == j:
+            y0 = years[i]
+            xs += [y0 - half_width, y0 + half_width, y0 + half_width, y0 - half_width, y0 - half_width]
+            ys += [float(high[i]), float(high[i]), float(low[i]), float(low[i]), float(high[i])]
+        else:
+            seg = list(range(i, j + 1))
+            xs += [years[k] for k in seg] + [years[k] for k in reversed(seg)] + [years[i]]
+            ys += [float(high[k]) for k in seg] + [float(low[k]) for k in reversed(seg)] + [float(high[i])]
+        i = j + 1
+    return xs, ys
+
+
 # --------------------------------------------------------------------------------------------
 def time_series_figure(*, unit: pd.DataFrame, band: pd.DataFrame, region: pd.DataFrame | None,
                        country: pd.DataFrame | None, names: dict[str, str], y_title: str, decimals: int,
@@ -92,12 +124,14 @@ def time_series_figure(*, unit: pd.DataFrame, band: pd.DataFrame, region: pd.Dat
     data: list[dict] = []
     if band is not None and not band.empty:
         q1, med, q3, n = (_by_year(band, years, c) for c in ("q1", "median", "q3", "n"))
-        data.append({"type": "scatter", "x": years, "y": q3, "mode": "lines", "line": {"width": 0},
-                     "hoverinfo": "skip", "showlegend": False, "connectgaps": False})
-        data.append({"type": "scatter", "x": years, "y": q1, "mode": "lines", "line": {"width": 0},
-                     "fill": "tonexty", "fillcolor": _rgba(ROLE_COLOURS["peers"], 0.18), "name": names["band"],
-                     "connectgaps": False,
-                     "text": [f"{fmt(lo)} – {fmt(hi)}" if np.isfinite(lo) else "" for lo, hi in zip(q1, q3)],
+        bx, by = band_polygons(years, q1, q3)
+        data.append({"type": "scatter", "x": bx, "y": by, "mode": "lines", "line": {"width": 0},
+                     "fill": "toself", "fillcolor": _rgba(ROLE_COLOURS["peers"], 0.18), "name": names["band"],
+                     "hoverinfo": "skip"})
+        has = np.isfinite(q1) & np.isfinite(q3)
+        data.append({"type": "scatter", "x": [y for y, ok in zip(years, has) if ok], "y": q1[has].tolist(),
+                     "mode": "markers", "marker": {"color": ROLE_COLOURS["peers"], "opacity": 0, "size": 8},
+                     "showlegend": False, "text": [f"{fmt(lo)} – {fmt(hi)}" for lo, hi in zip(q1[has], q3[has])],
                      "hovertemplate": "%{x}: %{text}<extra>" + names["band"] + "</extra>"})
         data.append({"type": "scatter", "x": years, "y": med, "mode": "lines+markers",
                      "name": names["median"], "connectgaps": False,

@@ -30,7 +30,13 @@ def test_time_series_breaks_lines_across_missing_years_and_uses_role_colours():
     assert u.line.color == ROLE_COLOURS["unit"]
     assert by_name["mediana"].line.color == ROLE_COLOURS["peers"]
     assert by_name["Polska"].line.color == ROLE_COLOURS["country"]
-    assert "IQR" in by_name and by_name["IQR"].fill == "tonexty"
+    assert "IQR" in by_name and by_name["IQR"].fill == "toself"
+    # the band is one closed polygon per run of years with data, never a wedge across the gap
+    assert charts.band_polygons([2016, 2017, 2018, 2019], np.array([0.5, 0.5, np.nan, 0.5]),
+                                np.array([2.0, 2.0, np.nan, 2.0])) == (
+        [2016, 2017, 2017, 2016, 2016, None, 2018.8, 2019.2, 2019.2, 2018.8, 2018.8],
+        [2.0, 2.0, 0.5, 0.5, 2.0, None, 2.0, 2.0, 0.5, 0.5, 2.0])
+    assert list(by_name["IQR"].x) == [2016, 2017, 2017, 2016, 2016, None, 2018.8, 2019.2, 2019.2, 2018.8, 2018.8]
     assert fig.layout.separators == ",\u00a0"  # Polish: decimal comma, space thousands
 
 
