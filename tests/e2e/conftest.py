@@ -28,6 +28,25 @@ IDLE_JS = """() => {
 }"""
 
 
+KRAKOW = (19.9940, 50.0458)  # representative point of Kraków (1261011) from the store's boundaries
+
+# the map figure (its layout.meta names the indicator) drawn as SVG (plotly geo): the filled unit
+# path under a point (skipping outline traces, whose fill is transparent)
+UNIT_PATH_AT = """(gd, lon, lat) => {
+  const g = gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+  const xy = g && g.projection && g.projection([lon, lat]);
+  if (!xy) return null;
+  const pt = new DOMPoint(xy[0], xy[1]);
+  const path = [...gd.querySelectorAll('path.choroplethlocation')].find(p => {
+    const d = p.__data__, f = p.getAttribute('fill');
+    if (!f || f === 'rgba(0, 0, 0, 0)' || f === 'none') return false;
+    if (d && d.ct && (Math.abs(d.ct[0] - lon) > 1 || Math.abs(d.ct[1] - lat) > 1)) return false;
+    return p.isPointInFill(pt);
+  });
+  return path ? [path, pt] : null;
+}"""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -3,29 +3,13 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import Page
+from tests.e2e.conftest import KRAKOW, UNIT_PATH_AT, Page
 
 pytestmark = pytest.mark.browser
 
-KRAKOW = (19.9940, 50.0458)  # representative point of Kraków (1261011) from the store's boundaries
 PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
             "Version/17.0 Mobile/15E148 Safari/604.1")
 
-# the map figure (its layout.meta names the indicator) drawn as SVG (plotly geo): the filled unit
-# path under a point (skipping outline traces, whose fill is transparent)
-UNIT_PATH_AT = """(gd, lon, lat) => {
-  const g = gd._fullLayout.geo && gd._fullLayout.geo._subplot;
-  const xy = g && g.projection && g.projection([lon, lat]);
-  if (!xy) return null;
-  const pt = new DOMPoint(xy[0], xy[1]);
-  const path = [...gd.querySelectorAll('path.choroplethlocation')].find(p => {
-    const d = p.__data__, f = p.getAttribute('fill');
-    if (!f || f === 'rgba(0, 0, 0, 0)' || f === 'none') return false;
-    if (d && d.ct && (Math.abs(d.ct[0] - lon) > 1 || Math.abs(d.ct[1] - lat) > 1)) return false;
-    return p.isPointInFill(pt);
-  });
-  return path ? [path, pt] : null;
-}"""
 MAP_READY = """([indicator, lon, lat]) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g.layout && g.layout.meta && g.layout.meta.indicator);
   if (!gd || gd.layout.meta.indicator !== indicator) return false;
