@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from components import profile_context as PC
+from presentation import profile_context as PC
 from domain import assessment as AS
 from domain.profile import with_row
 
