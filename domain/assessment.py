@@ -669,7 +669,7 @@ def typology_groups(units: pd.DataFrame, population: pd.Series, *, min_peers: in
     pop = population.reindex(codes.to_numpy())
     cls = pd.Series([P.size_class(p, level) for p in pop.to_numpy()], index=units.index, dtype=object)
     out: dict[str, tuple[str, ...]] = {}
-    key = kinds.astype(str) + "|" + cls.astype(str)
+    key = pd.Series([f"{k}|{'-' if c is None else c}" for k, c in zip(kinds, cls)], index=units.index)
     for _, idx in key.groupby(key).groups.items():
         bucket = codes.loc[idx]
         c0 = cls.loc[idx[0]]
