@@ -196,3 +196,27 @@ def leaf_rows(ac, subarea: str) -> list[dict]:
         out.append({"indicator": node.indicator, "name": node.name(ac.lang), "score": res.score.at[u, leaf],
                     "year": res.ref_years.get(node.indicator)})
     return out
+
+
+def tree_table(tree: AS.Tree, lang: str) -> pd.DataFrame:
+    """The tree as rows (pre-order): level, id, name, indicator, direction, weight, reason."""
+    depth = {"overall": 0, "dimension": 1, "area": 2, "subarea": 3, "indicator": 4}
+    rows = []
+    for n in tree.nodes.values():
+        rows.append({
+            t("assess.tcol.node", lang): "\u2003" * depth[n.kind] + n.name(lang),
+            t("assess.tcol.kind", lang): t(f"assess.kindname.{n.kind}", lang),
+            t("assess.tcol.id", lang): n.id,
+            t("assess.tcol.direction", lang): ("" if n.kind != "indicator" else
+                                               t("assess.dir_up" if n.direction == 1 else "assess.dir_down", lang)),
+            t("assess.tcol.weight", lang): fmt_num(n.weight, 0 if float(n.weight).is_integer() else 2, lang),
+            t("assess.tcol.reason", lang): n.reason(lang),
+        })
+    return pd.DataFrame(rows)
+
+
+def left_out_table(tree: AS.Tree, indicators, lang: str) -> pd.DataFrame:
+    return pd.DataFrame([{t("assess.tcol.indicator", lang): (indicators[x.indicator].name(lang)
+                                                             if x.indicator in indicators else x.indicator),
+                          t("assess.tcol.id", lang): x.indicator, t("assess.tcol.why", lang): x.reason(lang)}
+                         for x in tree.left_out])
