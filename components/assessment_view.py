@@ -59,8 +59,8 @@ def render_pulls(ac) -> None:
             for sub in items:
                 score = ac.result.score.at[ac.result.unit, sub]
                 area = ac.tree.nodes[ac.tree.nodes[sub].parent]
-                st.markdown(f"{PA.node_name(ac, sub)} — **{PA.score_text(score, lang)}** "
-                            f"<span style='color:#555'>({area.name(lang)})</span>", unsafe_allow_html=True)
+                st.markdown(t("assess.sub_line", lang, name=PA.node_name(ac, sub), score=PA.score_text(score, lang),
+                              area=area.name(lang)))
                 for leaf in PA.leaf_rows(ac, sub):
                     label = t("assess.card_link", lang, name=leaf["name"], score=PA.score_text(leaf["score"], lang))
                     if st.button(label, key=f"assess_{key}_{leaf['indicator']}", type="tertiary",
