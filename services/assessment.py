@@ -20,7 +20,8 @@ TTL = services.TTL
 def level_inputs(ingest: str, level: str) -> AS.LevelInputs:
     src = SP.source(ingest)
     tree = AC.tree_for(src.indicators())
-    n = SP.level_counts(ingest).get(level, 0)
+    units = services.units(ingest)
+    n = int((units["level"] == level).sum())
     return AC.level_inputs(src, level, tree, n)
 
 
