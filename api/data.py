@@ -123,7 +123,13 @@ class ApiData:
         code, note = self.store.resolve_code(t)
         if code is None:
             if note == "malformed":
-                raise BadParam(param, f"{param} {t!r} is not a TERYT code: use 2 (województwo), 4 (powiat), "
+                from domain.teryt import TerytError, parse_code
+                try:
+                    parse_code(t)
+                    why = ""
+                except TerytError as exc:
+                    why = f" ({exc})"
+                raise BadParam(param, f"{param} {t!r} is not a TERYT code{why}: use 2 (województwo), 4 (powiat), "
                                       f"6 or 7 digits (gmina), or PL")
             raise NotFound(f"no unit has the code {t!r}")
         return Resolved(code, t, note)
