@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ import pandas as pd
 from api.params import BadParam, fold
 from cli import format_number, source_label  # the command line's exact wording of values and sources
 from domain import areas as A
+from domain import matching as M
 from domain.profile import profile_cards, profile_ids, wide_matrix
 from domain.teryt import COUNTRY, normalise_name
 
@@ -26,6 +28,7 @@ VALUE_FIELDS = ("teryt", "level", "name", "indicator", "year", "value", "unit", 
 
 UNIT_FIELDS = ("code", "level", "name", "parent", "gmina_type", "city_powiat", "historical", "valid_from",
                "valid_to", "note")
+INGEST_TTL = 5.0  # seconds between checks of the store's ingest id
 LEVEL_ORDER = {"country": 0, "wojewodztwo": 1, "powiat": 2, "gmina": 3}
 
 
@@ -65,12 +68,18 @@ class ApiData:
         self.store = store
         self._memo: dict = {}
         self._ingest: str | None = None
+        self._checked = 0.0
         self._lock = threading.Lock()
         self._build = threading.RLock()
 
     # -- cache ----------------------------------------------------------------------------------
     def ingest_id(self) -> str:
-        """The store's current version (raises StoreError when the store is empty/unreachable)."""
+        """The store's current version (raises StoreError when the store is empty/unreachable).
+        Read at most every INGEST_TTL seconds (as the dashboard's replicas notice a new ingest within
+        5 s): a request answered from an ETag then touches no database at all."""
+        now = time.monotonic()
+        if self._ingest is not None and now - self._checked < INGEST_TTL:
+            return self._ingest
         meta = self.store.meta()
         ingest = meta.get("ingest_id")
         if not ingest:
@@ -80,6 +89,7 @@ class ApiData:
             if ingest != self._ingest:
                 self._memo = {}
                 self._ingest = ingest
+            self._checked = now
         return ingest
 
     def _m(self, key, fn):
@@ -259,9 +269,9 @@ class ApiData:
     def area(self, codes: list[str]) -> tuple[A.AreaResult, list[dict]]:
         """The area of ``codes`` exactly as ``cli.py show --area`` (old codes mapped, with notes)."""
         units = self.store.units(include_historical=True)
-        matched = A.resolve_definition(codes, units, self.store.resolve_code)
+        matched = M.resolve_definition(codes, units, self.store.resolve_code)
         if not matched.problems.empty:
-            bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})"
+            bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})"
                             for r in matched.problems.itertuples())
             raise BadParam("area", f"not usable as gmina codes: {bad}")
         notes = [{"input": r.input, "code": r.code, "note": "old code"}

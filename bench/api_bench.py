@@ -93,6 +93,12 @@ def summary(name: str, ms: list[float]) -> str:
             f"max={max(ms):7.1f} ms  mean={statistics.fmean(ms):7.1f} ms")
 
 
+def cpu_seconds(pid: int) -> float:
+    """user + system CPU seconds of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -182,6 +188,7 @@ def main() -> int:
             for code in sample[:10]:  # warm both (imports, first connections)
                 c.get(f"http://127.0.0.1:{api_port}/api/v1/values?unit={code}")
                 c.get(f"http://127.0.0.1:{naive_port}/api/v1/values?unit={code}")
+            cpu0 = {p.pid: cpu_seconds(p.pid) for p in (api, naive)}
             for code in sample:
                 t = time.perf_counter()
                 ra = c.get(f"http://127.0.0.1:{api_port}/api/v1/values?unit={code}&page_size=5000")
@@ -197,8 +204,11 @@ def main() -> int:
         lines.append(f"1. one unit's values, GET /api/v1/values?unit=CODE (all indicators and years; "
                      f"{statistics.fmean(sizes):.0f} rows on average, {min(sizes)}–{max(sizes)}); "
                      f"{len(sample)} random units (80 % gminy, 20 % powiaty), servers asked in turn")
+        cpu = {p.pid: (cpu_seconds(p.pid) - cpu0[p.pid]) * 1000 / len(sample) for p in (api, naive)}
         lines.append(summary("API (python -m api)", a_ms))
         lines.append(summary("BASELINE naive (no caches, iterrows)", n_ms))
+        lines.append(f"server CPU time per request (user+system of the server process, independent of how busy "
+                     f"the machine is): API {cpu[api.pid]:.1f} ms, baseline {cpu[naive.pid]:.1f} ms")
         lines.append(f"ratio baseline/API: p50 {pct(n_ms, .5) / pct(a_ms, .5):.1f}x, "
                      f"p95 {pct(n_ms, .95) / pct(a_ms, .95):.1f}x; same values in both answers: "
                      f"{len(sample) - mism}/{len(sample)}; goal p95 <= 50 ms: "

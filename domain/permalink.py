@@ -39,7 +39,8 @@ class ViewState:
 
 
 KNOWN = {f.name for f in fields(ViewState)} - {"extra"}
-EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts", "subject")
+EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts", "subject",
+              "view", "el", "eh")  # view=embed, el=, eh=: components.embed (issue 16)
 
 
 @dataclass(frozen=True)
