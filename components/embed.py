@@ -8,7 +8,7 @@ An embed is the page's permalink plus ``view=embed`` and ``el=`` (what to show):
   ``ranking:<ind>``, ``distribution:<ind>``, ``scatter:<x>:<y>``, ``quadrant:<ind>``, ``age``)
   (``/porownania``);
 * ``el=cards`` — the unit's (or area's) headline key-indicator cards (``/profil``);
-* ``eh=`` — the iframe's height in pixels, so the element fits it.
+* ``eh=``, ``ew=`` — the iframe's height and width in pixels, so the element fits it.
 
 app.py calls ``render`` instead of the sidebar, navigation and page when ``view=embed``: no
 sidebar, no navigation menu, no Streamlit header/toolbar (hidden by CSS), only the element and a
@@ -27,12 +27,13 @@ from components import state
 from domain.permalink import to_query
 from i18n import t
 
-VIEW_KEY, EL_KEY, HEIGHT_KEY = "view", "el", "eh"
+VIEW_KEY, EL_KEY, HEIGHT_KEY, WIDTH_KEY = "view", "el", "eh", "ew"
 EMBED = "embed"
 DEFAULT_SIZE = {"map": (800, 640), "chart": (760, 520), "cards": (760, 460)}
 PAGE_OF = {"map": "mapa", "chart": "porownania", "cards": "profil"}
 MIN_SIZE, MAX_SIZE = 200, 2000
-FOOTER_PX = 70  # title line + footer line inside the iframe
+FOOTER_PX = 200  # title line, the chart's text alternative, footer line and paddings inside the iframe
+COMPACT_BELOW = 640  # narrower iframes get the phone layout of the map (legend under it)
 HEADLINE_CARDS = 6
 
 CSS = """<style>
@@ -63,12 +64,15 @@ def kind_of(el: str) -> str:
 
 def full_query(view) -> dict[str, str]:
     """The permalink query of the full view (without the embed keys)."""
-    extra = tuple((k, v) for k, v in view.extra if k not in (VIEW_KEY, EL_KEY, HEIGHT_KEY))
+    extra = tuple((k, v) for k, v in view.extra if k not in (VIEW_KEY, EL_KEY, HEIGHT_KEY, WIDTH_KEY))
     return to_query(replace(view, extra=extra))
 
 
-def embed_query(view, el: str, height: int) -> dict[str, str]:
-    return {**full_query(view), VIEW_KEY: EMBED, EL_KEY: el, HEIGHT_KEY: str(int(height))}
+def embed_query(view, el: str, height: int, width: int | None = None) -> dict[str, str]:
+    q = {**full_query(view), VIEW_KEY: EMBED, EL_KEY: el, HEIGHT_KEY: str(int(height))}
+    if width:
+        q[WIDTH_KEY] = str(int(width))
+    return q
 
 
 def snippet(url: str, width: int, height: int, title: str) -> str:
@@ -96,7 +100,7 @@ def control(el: str, *, key: str, title: str) -> str:
         c1, c2 = st.columns(2)
         w = c1.number_input(t("embed.width", lang), MIN_SIZE, MAX_SIZE, w0, step=20, key=f"{key}_w")
         h = c2.number_input(t("embed.height", lang), MIN_SIZE, MAX_SIZE, h0, step=20, key=f"{key}_h")
-        url = share.build_url(share._base(page), page, embed_query(state.view(), el, h))
+        url = share.build_url(share._base(page), page, embed_query(state.view(), el, h, w))
         code = snippet(url, w, h, title)
         st.code(code, language="html", wrap_lines=True)
         st.caption(t("embed.hint", lang))
@@ -114,10 +118,11 @@ def render(ingest: str | None, lang: str) -> None:
     el = state.get_extra(EL_KEY) or st.query_params.get(EL_KEY) or ""
     kind = kind_of(el)
     height = _clamp(state.get_extra(HEIGHT_KEY), MIN_SIZE, MAX_SIZE, DEFAULT_SIZE.get(kind, (0, 520))[1])
-    body = max(MIN_SIZE - FOOTER_PX, height - FOOTER_PX)
+    width = _clamp(state.get_extra(WIDTH_KEY), MIN_SIZE, MAX_SIZE, DEFAULT_SIZE.get(kind, (760, 0))[0])
+    body = max(MIN_SIZE - 50, height - FOOTER_PX)
     if kind == "map":
         from components import map_view
-        sources = map_view.render_embed(ingest, lang, body)
+        sources = map_view.render_embed(ingest, lang, body, compact=width < COMPACT_BELOW)
     elif kind == "chart":
         sources = _chart(ingest, lang, el.partition(":")[2], body)
     elif kind == "cards":
@@ -160,9 +165,9 @@ def _chart(ingest: str, lang: str, key: str, height: int) -> str | None:
     if result.figure is None:
         st.info(result.message or t("compare.no_data", lang))
         return None
-    st.markdown(f"**{md(ctx.label)}** — {md(result.title or profile_charts.label(key, ctx.indicators, lang))}")
+    st.markdown(f"**{md(ctx.label)}**")  # the figure carries its own title
     fig = result.figure
-    fig.update_layout(height=max(200, height - 30))
+    fig.update_layout(height=max(180, height))
     a11y.chart(fig, summary=result.takeaway or result.title, lang=lang, config={"displaylogo": False,
                                                                                 "displayModeBar": False},
                key="embed_chart")

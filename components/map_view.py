@@ -460,7 +460,7 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
 
 # -- embed (issue 16): the map alone, for an iframe on another site ----------------------------------
 
-def render_embed(ingest: str, lang: str, height: int) -> str | None:
+def render_embed(ingest: str, lang: str, height: int, *, compact: bool = False) -> str | None:
     """The classed map of the URL's state with its legend and subject outline — no controls, no
     ranking, no histogram. Returns the sources line for the embed footer (None: nothing drawn)."""
     indicators = services.indicators(ingest)
@@ -488,7 +488,7 @@ def render_embed(ingest: str, lang: str, height: int) -> str | None:
     fig = choropleth_figure(ranking=frame, classification=c, colours=colours, geojson=geo_url, indicator=ind,
                             year=p.year, level=p.level, lang=lang, outlines=outlines, context_geojson=context_url,
                             context_codes=units_all.loc[units_all["level"] == "wojewodztwo", "code"].tolist(),
-                            height=max(240, height), compact=True,
+                            height=max(200, height), compact=compact,
                             feature_index={code: n for n, code in enumerate(fcodes)})
     title = t("map.alt", lang, name=ind.name(lang), year=p.year)
     a11y.chart(fig, summary=a11y.extremes_summary(frame, title=title, unit=ind.unit(lang), decimals=ind.decimals,

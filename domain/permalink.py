@@ -40,7 +40,7 @@ class ViewState:
 
 KNOWN = {f.name for f in fields(ViewState)} - {"extra"}
 EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts", "subject",
-              "view", "el", "eh")  # view=embed, el=, eh=: components.embed (issue 16)
+              "view", "el", "eh", "ew")  # view=embed, el=, eh=, ew=: components.embed (issue 16)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def test_map_embed(app, lang, heading, footer):
     assert spec["layout"]["meta"]["indicator"] == "population_total"
     # the URL's unit is outlined, as on the full map
     assert any("Kraków" in (d.get("name") or "") and d.get("locations") == ["1261011"] for d in spec["data"])
-    assert spec["layout"]["height"] == 600 - 70
+    assert spec["layout"]["height"] == 600 - 200
     # the footer links to the full view: the same state, without the embed keys
     link = re.search(r'href="([^"]+)"', t).group(1)
     q = parse_query(dict(x.split("=", 1) for x in unescape(link).split("?", 1)[1].split("&"))).state
@@ -63,7 +63,7 @@ def test_chart_embed(app, lang, word):
                lang=lang)
     no_chrome(app)
     [spec] = specs(app)
-    assert spec["layout"]["height"] == 500 - 70 - 30
+    assert spec["layout"]["height"] == 500 - 200
     t = texts(app)
     assert "Kraków" in t and word.lower() in t.lower() and "Monitor Rozwoju Lokalnego" in t
     assert ("Państwowa Komisja Wyborcza" if lang == "pl" else "National Electoral Commission") in t
@@ -100,10 +100,11 @@ def test_controls_give_iframe_snippets(app, lang, label):
     code = next(c.value for c in app.code if c.value.startswith("<iframe"))
     assert 'width="800"' in code and 'height="640"' in code
     src = unescape(re.search(r'src="([^"]+)"', code).group(1))
-    assert "view=embed" in src and "el=map" in src and "eh=640" in src and "indicator=population_total" in src
+    assert "view=embed" in src and "el=map" in src and "eh=640" in src and "ew=800" in src
+    assert "indicator=population_total" in src
     app.number_input(key="embed_map_ctl_w").set_value(420).run()
     code = next(c.value for c in app.code if c.value.startswith("<iframe"))
-    assert 'width="420"' in code
+    assert 'width="420"' in code and "ew=420" in code
     # profile cards and comparison charts have the control too
     app.switch_page("pages/profil.py").run()
     assert any(c.value.startswith("<iframe") and "el=cards" in c.value for c in app.code)
