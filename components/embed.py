@@ -122,7 +122,8 @@ def render(ingest: str | None, lang: str) -> None:
     body = max(MIN_SIZE - 50, height - FOOTER_PX)
     if kind == "map":
         from components import map_view
-        sources = map_view.render_embed(ingest, lang, body, compact=width < COMPACT_BELOW)
+        # a narrow iframe, or any iframe on a phone (the host page may shrink it): legend under the map
+        sources = map_view.render_embed(ingest, lang, body, compact=width < COMPACT_BELOW or map_view._is_phone())
     elif kind == "chart":
         sources = _chart(ingest, lang, el.partition(":")[2], body)
     elif kind == "cards":

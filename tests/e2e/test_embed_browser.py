@@ -70,12 +70,17 @@ def check_frame(page, frame_id: str, min_paths: int) -> dict:
     })""")
 
 
-@pytest.mark.parametrize("width,height,name", [(1600, 1300, "embed_host_1600"), (390, 1400, "embed_host_phone")])
-def test_two_iframes_on_another_site(browser, live_app, host_site, width, height, name):
+PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/17.0 Mobile/15E148 Safari/604.1")
+
+
+@pytest.mark.parametrize("width,height,name,ua", [(1600, 1300, "embed_host_1600", None),
+                                                  (390, 1400, "embed_host_phone", PHONE_UA)])
+def test_two_iframes_on_another_site(browser, live_app, host_site, width, height, name, ua):
     warm = Page(browser, live_app)  # a fresh server routes deep links only after app.py has run once
     warm.open("/")
     warm.close()
-    web = Page(browser, host_site, width=width, height=height)
+    web = Page(browser, host_site, width=width, height=height, **({"user_agent": ua} if ua else {}))
     try:
         page = web.page
         page.goto(host_site + "/index.html", wait_until="domcontentloaded")
