@@ -140,7 +140,8 @@ def footer(page: str, sources: str | None, lang: str) -> None:
     url = share.build_url(share._base(page), page, full_query(state.view()))
     link = f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">Monitor Rozwoju Lokalnego</a>'
     text = (t("embed.footer", lang, sources=html.escape(sources)) if sources else t("embed.footer_plain", lang))
-    st.markdown(f'<div class="mrl-embed-footer">{text} · {link}</div>', unsafe_allow_html=True)
+    block = f'<div class="mrl-embed-footer">{text} · {link}</div>'  # the app's name is the same in every language
+    st.markdown(block, unsafe_allow_html=True)
 
 
 def _context(ingest: str, lang: str):
