@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from components import profile_context as PC
+from presentation import profile_context as PC
 from domain import strategy as D
 from domain.areas import plural_form
 from domain.profile import series as unit_series
