@@ -246,3 +246,51 @@ def progress_bytes(pp: PlanProgress, indicators: dict, fmt: str) -> bytes:
     if fmt == "csv":
         return build_csv(frame, lang=pp.lang)
     return _sheets_xlsx([(t("strategy.sheet_progress", pp.lang), frame)])
+
+
+# ------------------------------------------------------------------------------------------------
+# The report section (PDF) and sheet (XLSX)
+# ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StrategySection:
+    """What the PDF report says about the subject's plan: plain text (the template escapes it)."""
+    title: str
+    summary: str
+    rule: str
+    peers: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]  # formatted cells, one row per target
+    statuses: tuple[str, ...]  # status key per row (for the colour chip)
+    sheet_name: str
+    table: pd.DataFrame  # the progress table (numbers stay numbers) for the XLSX sheet
+
+
+def pct_text(x, lang: str) -> str:
+    """A share of the way as a whole percentage ("89 %"; never "-0 %")."""
+    return "–" if x is None else fmt_num(round(x * 100) + 0.0, 0, lang) + " %"
+
+
+def section(pp: PlanProgress, indicators: dict) -> StrategySection:
+    lang = pp.lang
+    header = tuple(t(f"strategy.col.{k}", lang) for k in ("goal", "indicator", "baseline", "target", "latest",
+                                                           "progress", "expected", "status", "own_change",
+                                                           "peer_change"))
+    rows, statuses = [], []
+    for tp in pp.targets:
+        p, tg = tp.progress, tp.target
+        ind = indicators.get(tg.indicator)
+        nd = ind.decimals if ind is not None else 1
+        rows.append((f"{tp.goal.id} {tp.goal.name}", ind.name(lang) if ind else tg.indicator,
+                     f"{fmt_num(tg.baseline, nd, lang)} ({tg.baseline_year})",
+                     f"{fmt_num(tg.target, nd, lang)} ({tg.target_year})",
+                     "–" if p.latest is None else f"{fmt_num(p.latest, nd, lang)} ({p.latest_year})",
+                     pct_text(p.progress, lang), pct_text(p.expected, lang), status_badge(p.status, lang),
+                     "–" if p.own_change is None else fmt_num(p.own_change, 1, lang, signed=True) + " %",
+                     "–" if p.peer_change is None else fmt_num(p.peer_change, 1, lang, signed=True) + " %"))
+        statuses.append(p.status)
+    return StrategySection(
+        title=t("strategy.report_title", lang, name=pp.plan.name), summary=summary_sentence(pp.counts, lang),
+        rule=t("strategy.rule", lang), peers=t("strategy.peers_line", lang, group=pp.peer_text),
+        header=header, rows=tuple(rows), statuses=tuple(statuses), sheet_name=t("strategy.sheet_progress", lang),
+        table=progress_frame(pp, indicators))
