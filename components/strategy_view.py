@@ -234,8 +234,8 @@ def _projects(ingest: str, plan: D.Plan, lang: str, public: bool) -> None:
             for p in own:
                 rows.append({t("strategy.col.goal", lang): f"{g.id} {g.name}",
                              t("strategy.file.project", lang): p.name,
-                             t("strategy.file.budget", lang): "–" if p.budget is None else fmt_num(p.budget, 0, lang)
-                             + " zł",
+                             t("strategy.file.budget", lang): "–" if p.budget is None
+                             else t("strategy.money", lang, amount=fmt_num(p.budget, 0, lang)),
                              t("strategy.col.years", lang): "–" if p.year_from is None else
                              f"{p.year_from}–{p.year_to or ''}",
                              t("strategy.file.project_status", lang): t(f"strategy.project.{p.status}", lang),
@@ -243,7 +243,8 @@ def _projects(ingest: str, plan: D.Plan, lang: str, public: bool) -> None:
             if g.id in budgets and (own or g.parent is None):
                 rows.append({t("strategy.col.goal", lang): f"{g.id} {g.name}",
                              t("strategy.file.project", lang): t("strategy.budget_total", lang, goal=g.id),
-                             t("strategy.file.budget", lang): fmt_num(budgets[g.id], 0, lang) + " zł",
+                             t("strategy.file.budget", lang): t("strategy.money", lang,
+                                                                amount=fmt_num(budgets[g.id], 0, lang)),
                              t("strategy.col.years", lang): "", t("strategy.file.project_status", lang): "",
                              t("strategy.file.responsible", lang): ""})
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -261,7 +261,8 @@ class StrategySection:
     peers: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]  # formatted cells, one row per target
-    statuses: tuple[str, ...]  # status key per row (for the colour chip)
+    statuses: tuple[str, ...]  # status key per row
+    colours: tuple[str, ...]  # its colour-blind-safe colour (the chip beside the status words)
     sheet_name: str
     table: pd.DataFrame  # the progress table (numbers stay numbers) for the XLSX sheet
 
@@ -292,5 +293,6 @@ def section(pp: PlanProgress, indicators: dict) -> StrategySection:
     return StrategySection(
         title=t("strategy.report_title", lang, name=pp.plan.name), summary=summary_sentence(pp.counts, lang),
         rule=t("strategy.rule", lang), peers=t("strategy.peers_line", lang, group=pp.peer_text),
-        header=header, rows=tuple(rows), statuses=tuple(statuses), sheet_name=t("strategy.sheet_progress", lang),
+        header=header, rows=tuple(rows), statuses=tuple(statuses),
+        colours=tuple(D.STATUS_COLOURS[s] for s in statuses), sheet_name=t("strategy.sheet_progress", lang),
         table=progress_frame(pp, indicators))
