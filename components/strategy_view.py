@@ -153,8 +153,8 @@ def _messages(lang: str) -> None:
             st.caption(t("data.problem.more", lang, n=len(problems) - 30))
 
 
-def _import_box(ingest: str, subj: str, lang: str, label: str) -> None:
-    with st.expander(t("strategy.import_title", lang), expanded=False):
+def _import_box(ingest: str, subj: str, lang: str, label: str, *, expanded: bool = False) -> None:
+    with st.expander(t("strategy.import_title", lang), expanded=expanded):
         st.markdown(t("strategy.import_help", lang, subject=md(label)))
         st.file_uploader(t("strategy.file_label", lang), type=["xlsx", "csv"], key="strategy_file")
         st.text_input(t("strategy.name_label", lang), key="strategy_name", max_chars=D.MAX_NAME)
@@ -308,11 +308,13 @@ def render(ingest: str, lang: str) -> None:
     subj = subject.render_switch(ingest, lang)
     subject_code = subj.code
     label = _subject_label(ingest, subject_code, lang)
+    # keep the import box open while a file is chosen or its problems are shown (a rerun redraws it)
+    importing = st.session_state.get("strategy_file") is not None or "strategy_problems" in st.session_state
     _messages(lang)
     if public:
         st.caption(t("strategy.public_note", lang))
     else:
-        _import_box(ingest, subject_code, lang, label)
+        _import_box(ingest, subject_code, lang, label, expanded=importing)
 
     url_plan = _url_plan()
     rows = SS.plans(ingest, subject_code)
