@@ -16,18 +16,13 @@ from reports import strategy as RS
 from services.profile import source
 from store import plans as SP
 
+from services import PublicModeError, check_writable
+
 TTL = services.TTL
 
 
-class PublicModeError(PermissionError):
-    """Plan administration is switched off in the public deployment."""
-
-
 def _check_writable() -> None:
-    from settings import get_settings
-
-    if get_settings().public_mode:
-        raise PublicModeError("importing, editing or deleting plans is not available in the public version")
+    check_writable("importing, editing or deleting plans")
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
