@@ -49,7 +49,7 @@ def target_figure(tp, *, name: str, unit: str, decimals: int, lang: str, subject
                      "x": s["year"].tolist(), "y": s["value"].tolist(),
                      "line": {"color": ROLE_COLOURS["unit"], "width": 3},
                      "marker": {"size": 8, "color": ROLE_COLOURS["unit"]}, "hovertemplate": hover})
-    layout = {"xaxis": {"title": {"text": t("strategy.chart.year", lang)}, "tickformat": "d", "dtick": 2},
+    layout = {"xaxis": {"title": {"text": t("strategy.chart.year", lang)}, "tickformat": "d", "nticks": 7, "tickangle": 0},
               "yaxis": {"title": {"text": unit}, "tickformat": _tickformat(decimals)},
               "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
               "margin": {"l": 10, "r": 10, "t": 40, "b": 10}}
