@@ -182,7 +182,7 @@ def _target_rows(pp: RS.PlanProgress, goal_id: str, indicators: dict, lang: str)
             t("strategy.col.baseline_target", lang): t("strategy.cell.baseline_target", lang,
                                                        baseline=fmt_num(tg.baseline, nd, lang), y0=tg.baseline_year,
                                                        target=fmt_num(tg.target, nd, lang), y1=tg.target_year,
-                                                       unit=unit),
+                                                       unit=SC.unit_after(round(tg.target, nd), unit, lang)),
             t("strategy.col.latest", lang): "–" if p.latest is None
             else f"{fmt_num(p.latest, nd, lang)} ({p.latest_year})",
             t("strategy.col.progress_expected", lang): "–" if p.progress is None
