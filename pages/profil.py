@@ -7,7 +7,7 @@ from components.router import page_head, require_app
 
 require_app()
 
-from components import profile_area, profile_cards, profile_focus, profile_peers, profile_summary, share
+from components import embed, profile_area, profile_cards, profile_focus, profile_peers, profile_summary, share
 from presentation import profile_context
 from i18n import t
 
@@ -30,6 +30,8 @@ if summary is not None:
 st.divider()
 st.subheader(t("profile.cards_title", lang))
 profile_cards.render(cards, ctx, profile_context.withheld(ctx))
+if not cards.empty:
+    embed.control("cards", key="embed_cards", title=f"{ctx.label} — {t('profile.cards_title', lang)}")
 profile_area.render_members_only(ctx)
 
 share.link_box("profil")
