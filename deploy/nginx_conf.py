@@ -77,15 +77,20 @@ def prepare_static(cache_root: Path, source: Path | None = None, version: str | 
     return dest
 
 
+def check_addresses(replicas: list[str], api: str, listen: str) -> None:
+    """Every address is a plain host:port (nothing that could end an nginx directive)."""
+    if not replicas:
+        raise ValueError("at least one --replica HOST:PORT")
+    for a in [*replicas, api, listen]:
+        if not _ADDR.match(a):
+            raise ValueError(f"not a host:port address: {a!r}")
+
+
 def render(*, replicas: list[str], listen: str = "127.0.0.1:8080", api: str = "127.0.0.1:8000",
            static_dir: Path, prefix: Path | None = None, site: bool = False, workers: str = "1",
            server_name: str = "_", brotli: bool | None = None, access_log: str | None = None) -> str:
     """The nginx configuration as text. ``brotli=None``: on when Debian's module is installed."""
-    if not replicas:
-        raise ValueError("at least one replica")
-    for a in [*replicas, api, listen]:
-        if not _ADDR.match(a):
-            raise ValueError(f"not a host:port address: {a!r}")
+    check_addresses(replicas, api, listen)
     if not site and prefix is None:
         raise ValueError("a whole nginx.conf needs --prefix (where its pid, logs and temp files go)")
     if brotli is None:
@@ -135,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--brotli", choices=["auto", "on", "off"], default="auto")
     args = ap.parse_args(argv)
     try:
+        check_addresses(args.replica, args.api, args.listen)
         static_dir = prepare_static(args.static_cache)
         conf = render(replicas=args.replica, listen=args.listen, api=args.api, static_dir=static_dir,
                       prefix=args.prefix.resolve() if args.prefix else None, site=args.site,
