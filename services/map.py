@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.labels import unit_label
+from presentation.labels import unit_label
 from domain.classify import Classification, classify
 from domain.rankings import ranking_frame
 from services import TTL, coverage, indicators, layer, store, units
@@ -98,9 +98,3 @@ def basemap_url() -> str:
         _basemap_prefix.clear()
         prefix = _basemap_prefix(str(static_dir))
     return prefix
-
-
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
-def boundaries(ingest: str, codes: tuple[str, ...]) -> pd.DataFrame:
-    """Simplified geometry (GeoJSON text) of single units, e.g. for a locator map."""
-    return store().boundaries(list(codes))
