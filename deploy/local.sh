@@ -82,7 +82,7 @@ UPSTREAMS=(); ADDRS=()
 for ((i=0; i<REPLICAS; i++)); do
   p=$((FIRST + i))
   "$PY" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 --server.headless true \
-    --browser.gatherUsageStats false >"$RUN/replica-$p.log" 2>&1 &
+    --browser.gatherUsageStats false --server.enableWebsocketCompression true >"$RUN/replica-$p.log" 2>&1 &
   PIDS+=($!)
   UPSTREAMS+=(--replica "127.0.0.1:$p"); ADDRS+=("127.0.0.1:$p")
 done
