@@ -51,6 +51,9 @@ def test_static_copy_has_gzip_twins_that_decompress_to_the_original(small_static
     assert gzip.decompress(packed) == original
     assert len(packed) < 0.4 * len(original)          # JavaScript compresses to well under half
     assert (out / "css" / "a.css.gz").is_file()
+    import brotli  # pinned in requirements.txt: the .br twins are made too
+    assert brotli.decompress((out / "js" / f"{js_name}.br").read_bytes()) == original
+    assert (out / "js" / f"{js_name}.br").stat().st_size < len(packed)   # brotli beats gzip -9 on JS
     assert not (out / "media" / "f.woff2.gz").exists()  # woff2 is compressed already: no twin
     # a second call reuses the finished copy
     (out / "marker").write_text("x")
@@ -96,8 +99,9 @@ http {{
 }}
 """)
     conf_text = (tmp_path / "nginx.conf").read_text()
-    if "brotli on;" in site:  # Debian loads the module from modules-enabled; do the same here
-        conf_text = f"load_module {nginx_conf.BROTLI_MODULE};\n" + conf_text
+    if "brotli on;" in site:  # Debian loads the modules from modules-enabled; do the same here
+        conf_text = "".join(f"load_module {m};\n" for m in (nginx_conf.BROTLI_MODULE, nginx_conf.BROTLI_STATIC_MODULE)
+                            if m.is_file()) + conf_text
         (tmp_path / "nginx.conf").write_text(conf_text)
     r = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
                         "-e", str(tmp_path / "error.log")], capture_output=True, text=True, timeout=30)
