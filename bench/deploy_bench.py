@@ -323,11 +323,13 @@ async def run(args) -> dict:
                                                                  args.timeout))
             res["visits"] = visits
             await asyncio.sleep(3)
-            # (a) the burst: bare first, then the recipe
-            res["burst"] = {}
-            for setup in ("bare", "recipe"):
-                res["burst"][setup] = await burst(browser, s[setup], args, s[f"{setup}_pids"])
-                await asyncio.sleep(5)
+            # (a) the burst, --rounds times, order bare/recipe then recipe/bare (ABBA: the machine is
+            # shared, its other load drifts)
+            res["burst"] = {"bare": [], "recipe": []}
+            for k in range(args.rounds):
+                for setup in (("bare", "recipe") if k % 2 == 0 else ("recipe", "bare")):
+                    res["burst"][setup].append(await burst(browser, s[setup], args, s[f"{setup}_pids"]))
+                    await asyncio.sleep(5)
             await browser.close()
     finally:
         stop_setups(s)
@@ -359,18 +361,31 @@ def report(res: dict, command: str) -> str:
                  f"   {'1st chart sent p50 p95':>23}   {'wall':>6}  server CPU   browsers CPU  load")
     rows = {}
     for setup in ("bare", "recipe"):
-        b = res["burst"][setup]
-        rs = b["results"]
+        rounds = res["burst"][setup]
+        rs = [r for b in rounds for r in b["results"]]
+        b = {"wall_s": statistics.median(x["wall_s"] for x in rounds),
+             "server_cpu_s": statistics.median(x["server_cpu_s"] for x in rounds),
+             "browser_cpu_s": statistics.median(x["browser_cpu_s"] for x in rounds),
+             "loadavg": (min(x["loadavg"][0] for x in rounds),), "loadavg_end": (max(x["loadavg_end"][0] for x in rounds),)}
         errs = sum(len(r["errors"]) for r in rs)
         fin = [r["finished"] for r in rs if "finished" in r]
         drawn = [r["first_chart"] for r in rs if r["kind"] == "browser" and "first_chart" in r]
         sent = [r["first_chart"] for r in rs if r["kind"] == "ws" and "first_chart" in r]
         rows[setup] = (fin, drawn, sent, errs)
         lines.append(f"{setup:<8}{errs:>7}{len(fin):>4}/{len(rs):<3}   {_p(fin):>21}   {_p(drawn):>24}   {_p(sent):>23}"
-                     f"   {b['wall_s']:5.1f}s  {b['server_cpu_s']:6.1f} s    {b['browser_cpu_s']:6.1f} s   "
+                     f"   {b['wall_s']:5.1f}s  {b['server_cpu_s']:6.1f} s    "
+                     + (f"{b['browser_cpu_s']:6.1f} s   " if a["browsers"] else "     –     ") +
                      f"{b['loadavg'][0]:.1f}→{b['loadavg_end'][0]:.1f}")
-    lines.append("(seconds from each session's arrival; 'drawn' = real browsers only, 'sent' = protocol clients only; "
-                 "server CPU = the bare process, or both replicas + nginx)")
+    lines.append(f"(seconds from each session's arrival, all {a.get('rounds', 1)} round(s) pooled; 'drawn' = real browsers only, "
+                 "'sent' = protocol clients only; wall and CPU = median per round; server CPU = the bare process, or both "
+                 "replicas + nginx; browsers CPU = every Chromium process on the (shared) machine; load = lowest → highest "
+                 "1-min load average seen)")
+    for setup in ("bare", "recipe"):
+        for k, x in enumerate(res["burst"][setup]):
+            fin = [r["finished"] for r in x["results"] if "finished" in r]
+            lines.append(f"  {setup} round {k + 1}: finished p50 {pct(fin, .5):.2f} p95 {pct(fin, .95):.2f} s, wall "
+                         f"{x['wall_s']:.1f} s, server CPU {x['server_cpu_s']:.1f} s = {x['server_cpu_s'] / x['wall_s']:.2f} "
+                         f"cores on average, load {x['loadavg'][0]:.1f}")
 
     def ratio(i: int, q: float) -> str:
         b, r = rows["bare"][i], rows["recipe"][i]
@@ -379,7 +394,7 @@ def report(res: dict, command: str) -> str:
                  f"first chart drawn p50 {ratio(1, .5)}, p95 {ratio(1, .95)}; first chart sent p50 {ratio(2, .5)}, "
                  f"p95 {ratio(2, .95)}")
     for setup in ("bare", "recipe"):
-        errs = [e for r in res["burst"][setup]["results"] for e in r["errors"]]
+        errs = [e for b in res["burst"][setup] for r in b["results"] for e in r["errors"]]
         for e in errs[:8]:
             lines.append(f"  {setup} error: {e}")
     lines.append("")
@@ -423,6 +438,7 @@ def main() -> None:
     ap.add_argument("--link", default="porownania?unit=1261011")
     ap.add_argument("--name", default="Kraków", help="text the permalink's page shows when done")
     ap.add_argument("--map-link", default="mapa?unit=1261011")
+    ap.add_argument("--rounds", type=int, default=1, help="bursts per set-up, alternating which goes first")
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--timeout", type=float, default=180)
     ap.add_argument("--out", default=str(RESULTS / "deploy_bench.txt"))
@@ -434,7 +450,7 @@ def main() -> None:
     (OUT / "deploy_bench.json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
     db_shown = re.sub(r"//[^/@]*@", "//", args.db)
     command = (f"python bench/deploy_bench.py --db {db_shown} --sessions {args.sessions} --browsers {args.browsers} "
-               f"--window {args.window:g} --reps {args.reps} --link '{args.link}'")
+               f"--window {args.window:g} --reps {args.reps} --rounds {args.rounds} --link '{args.link}'")
     text = report(res, command)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)

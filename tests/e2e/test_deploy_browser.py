@@ -65,7 +65,8 @@ def deployed(pg_store, pg_settings, nginx_bin, chromium_path, tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     env = {"MRL_DATABASE_URL": pg_settings.database_url, "MRL_DB_SCHEMA": pg_settings.db_schema,
            "MRL_DATA_MIRROR": str(pg_settings.data_mirror), "MRL_I18N_STRICT": "1", "MRL_PUBLIC_MODE": "0",
-           "STREAMLIT_SERVER_COOKIE_SECRET": "deploy-test-" + os.urandom(8).hex()}
+           "STREAMLIT_SERVER_COOKIE_SECRET": "deploy-test-" + os.urandom(8).hex(),
+           "STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "true"}  # as deploy/local.sh starts them
     replicas, prefix = [], None
     try:
         for n in (1, 2):
