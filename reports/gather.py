@@ -25,7 +25,7 @@ from components.profile_context import (ProfileContext, build as build_context, 
 from domain.narrative import MIN_PEERS
 from i18n import fmt_num, t
 from reports.locator import Locator, context_features
-from reports.model import ChartItem, KeyIndicator, ReportModel, source_refs
+from reports.model import ChartItem, Fact, KeyIndicator, ReportModel, source_refs
 from reports.source import as_source
 
 ALWAYS_SOURCES = ("teryt_units_2026",)  # unit names and codes
@@ -134,8 +134,40 @@ def key_indicators(ctx: ProfileContext, cards: pd.DataFrame) -> list[KeyIndicato
             national_of=int(r["rank_of"]) if pd.notna(r["rank"]) else None,
             peer_rank=int(r["peer_rank"]) if pd.notna(r["peer_rank"]) else None,
             peer_of=int(r["peer_rank_of"]) if pd.notna(r["peer_rank"]) else None,
-            note=t("report.computed_short", lang) if computed else "", coverage=coverage))
+            note=t("report.computed_short", lang) if computed else "", coverage=coverage,
+            category_id=ind.category, decimals=int(ind.decimals),
+            peer_median=float(r["peer_median"]) if pd.notna(r.get("peer_median")) else None,
+            peer_median_text=fmt_num(r["peer_median"], ind.decimals, lang) if pd.notna(r.get("peer_median")) else ""))
     return rows
+
+
+def facts(ctx: ProfileContext) -> list[Fact]:
+    """Every value the subject has (ctx.values: the profile's own read), in catalogue order, then by year."""
+    lang = ctx.lang
+    v = ctx.values.loc[ctx.values["value"].notna() & ctx.values["indicator"].isin(ctx.indicators.keys())]
+    order = {i: n for n, i in enumerate(ctx.indicators)}
+    out = []
+    for r in sorted(v.to_dict("records"), key=lambda r: (order[r["indicator"]], int(r["year"]))):
+        ind = ctx.indicators[r["indicator"]]
+        out.append(Fact(indicator_id=ind.id, name=ind.name(lang), category_id=ind.category, year=int(r["year"]),
+                        value=float(r["value"]), value_text=fmt_num(r["value"], ind.decimals, lang),
+                        unit=ind.unit(lang), decimals=int(ind.decimals), source=short_source(r, ctx)))
+    return out
+
+
+def location(ctx: ProfileContext) -> list[str]:
+    """The unit's kind and the units above it, in words (empty for an area and Poland)."""
+    if ctx.is_area or ctx.level == "country":
+        return []
+    names = dict(zip(ctx.all_units["code"], ctx.all_units["name"]))
+    out = [unit_type_label(ctx.row, ctx.lang)]
+    parent = ctx.row.get("parent_code") or ""
+    if ctx.level == "gmina" and parent and not ctx.row.get("city_powiat") and parent in names:
+        out.append(t("report.powiat_prefix", ctx.lang, name=names[parent]))
+    woj = ctx.code[:2]
+    if ctx.level != "wojewodztwo" and woj in names:
+        out.append(t("docx.woj_prefix", ctx.lang, name=names[woj]))
+    return out
 
 
 def narrative(ctx: ProfileContext, keys: list[KeyIndicator]) -> list[str]:
@@ -275,7 +307,9 @@ def build(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = ()
         locator=loc, locator_caption=t("report.locator_caption", lang) if loc is not None else "",
         notes=tuple(notes), members=tuple(member_names(ctx)) if ctx.is_area else (),
         members_only=tuple(members_only_lines(ctx)), sw_note=sw_note,
-        peer_names=tuple(ctx.names.get(c, c) for c in ctx.group.codes))
+        peer_names=tuple(ctx.names.get(c, c) for c in ctx.group.codes),
+        facts=tuple(facts(ctx)), location=tuple(location(ctx)), level="area" if ctx.is_area else ctx.level,
+        peer_n=ctx.group.n if ctx.group.method != "none" else None)
 
 
 __all__ = ["build", "chart_choices", "default_charts", "available_keys", "locator", "unit_title"]
