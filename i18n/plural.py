@@ -21,6 +21,13 @@ NOUNS_PL = {
     "kobiety": ("kobieta", "kobiety", "kobiet", "kobiety"),
     "gminy": ("gmina", "gminy", "gmin", "gminy"),
 }
+# the genitive after a preposition ("z 11 523 do 9 834 osób", "z 1 osoby", "do 2,5 osoby")
+NOUNS_PL_GEN = {
+    "osoby": ("osoby", "osób", "osób", "osoby"),
+    "rodziny": ("rodziny", "rodzin", "rodzin", "rodziny"),
+    "kobiety": ("kobiety", "kobiet", "kobiet", "kobiety"),
+    "gminy": ("gminy", "gmin", "gmin", "gminy"),
+}
 NOUNS_EN = {
     "persons": ("person", "persons"),
     "families": ("family", "families"),
@@ -47,8 +54,9 @@ def plural_form(n: float, lang: str = "pl") -> str:
     return "many"
 
 
-def unit_after(value: float | None, unit: str, lang: str = "pl", decimals: int = 0) -> str:
-    """``unit`` in the form that agrees with ``value`` rounded to ``decimals`` (what is printed)."""
+def unit_after(value: float | None, unit: str, lang: str = "pl", decimals: int = 0, *, genitive: bool = False) -> str:
+    """``unit`` in the form that agrees with ``value`` rounded to ``decimals`` (what is printed);
+    ``genitive``: after a preposition such as "z"/"do" ("do 809 168 osób")."""
     unit = (unit or "").strip()
     if unit in BARE_COUNT:
         return ""
@@ -58,15 +66,17 @@ def unit_after(value: float | None, unit: str, lang: str = "pl", decimals: int =
     head, sep, rest = unit.partition(" ")
     form = plural_form(shown, lang)
     if lang == "pl" and head in NOUNS_PL:
-        return NOUNS_PL[head][_FORMS_PL.index(form)] + sep + rest
+        table = NOUNS_PL_GEN if genitive else NOUNS_PL
+        return table[head][_FORMS_PL.index(form)] + sep + rest
     if lang != "pl" and head in NOUNS_EN:
         return NOUNS_EN[head][0 if form == "one" else 1] + sep + rest
     return unit
 
 
-def with_unit(text: str, value: float | None, unit: str, lang: str = "pl", decimals: int = 0) -> str:
+def with_unit(text: str, value: float | None, unit: str, lang: str = "pl", decimals: int = 0, *,
+              genitive: bool = False) -> str:
     """"809 168 osób", "72,77 %", "105" (a bare count): a formatted number and its agreeing unit."""
-    u = unit_after(value, unit, lang, decimals)
+    u = unit_after(value, unit, lang, decimals, genitive=genitive)
     return f"{text} {u}" if u else text
 
 

@@ -17,6 +17,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from i18n import fmt_num, t
+from i18n.plural import with_unit
 from reports import png
 from reports.model import ReportModel
 
@@ -150,7 +151,7 @@ def build_deck(model: ReportModel) -> bytes:
                 fourth = k.coverage or "–"
             else:
                 fourth = f"{k.national_rank} / {fmt_num(k.national_of, 0, lang)}" if k.national_rank else "–"
-            cells = [k.name, f"{k.value_text} {k.unit}", str(k.year), fourth,
+            cells = [k.name, with_unit(k.value_text, k.value, k.unit, lang, k.decimals) or "–", str(k.year), fourth,
                      f"{k.peer_rank} / {fmt_num(k.peer_of, 0, lang)}" if k.peer_rank else "–"]
             for c, text in enumerate(cells):
                 _text(table.cell(r, c).text_frame, text, size=13, bold=(c == 1),

@@ -243,7 +243,10 @@ class _Writer:
                 run.font.size = Pt(9)
                 if c in numeric:
                     par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if widths:
+        if widths:  # the grid (LibreOffice) and every cell (Word) carry the widths
+            tab.autofit = False
+            for c, w in enumerate(widths):
+                tab.columns[c].width = Cm(w)
             for row in tab.rows:
                 for c, w in enumerate(widths):
                     row.cells[c].width = Cm(w)
@@ -308,7 +311,7 @@ def _key_table(w: _Writer, keys: list[KeyIndicator], chapter_title: str) -> None
     if not keys:
         return
     L = w.lang
-    header = [t("report.col_indicator", L), t("report.col_value", L), t("report.col_unit", L), t("report.col_year", L),
+    header = [t("report.col_indicator", L), t("report.col_value", L), t("report.col_year", L),
               t("docx.col_peer_median", L), t("report.col_rank_peers", L)]
     header.append(t("report.col_coverage" if w.m.is_area else "report.col_rank_national", L))
     header.append(t("report.col_source", L))
@@ -318,10 +321,11 @@ def _key_table(w: _Writer, keys: list[KeyIndicator], chapter_title: str) -> None
             fourth = k.coverage or "–"
         else:
             fourth = f"{fmt_num(k.national_rank, 0, L)} / {fmt_num(k.national_of, 0, L)}" if k.national_rank else "–"
-        rows.append([k.name, k.value_text, k.unit, str(k.year), k.peer_median_text or "–",
+        median = w.amount(k.peer_median, k.peer_median_text, k.unit, k.decimals) if k.peer_median_text else "–"
+        rows.append([k.name, w.fact_text(k), str(k.year), median,
                      f"{k.peer_rank} / {fmt_num(k.peer_of, 0, L)}" if k.peer_rank else "–", fourth, k.source])
-    w.table(header, rows, numeric={1, 3, 4, 5, 6}, caption=t("docx.key_table_caption", L, chapter=chapter_title),
-            widths=[4.2, 2.0, 1.8, 1.1, 2.0, 1.6, 1.8, 2.6])
+    w.table(header, rows, numeric={1, 2, 3, 4, 5}, caption=t("docx.key_table_caption", L, chapter=chapter_title),
+            widths=[3.6, 2.4, 1.3, 2.4, 1.9, 2.2, 2.8])
 
 
 def _facts_table(w: _Writer, facts: list[Fact], caption: str) -> None:
@@ -331,7 +335,7 @@ def _facts_table(w: _Writer, facts: list[Fact], caption: str) -> None:
     header = [t("report.col_indicator", L), t("report.col_value", L), t("report.col_unit", L),
               t("report.col_year", L), t("report.col_source", L)]
     rows = [[f.name, f.value_text, f.unit, str(f.year), f.source] for f in facts]
-    w.table(header, rows, numeric={1, 3}, caption=caption, widths=[6.0, 2.4, 2.6, 1.2, 4.4])
+    w.table(header, rows, numeric={1, 3}, caption=caption, widths=[5.6, 2.4, 3.0, 1.2, 4.4])
 
 
 def _brief(w: _Writer) -> None:
@@ -369,7 +373,7 @@ def _population_table(w: _Writer) -> None:
              pct=fmt_num(change, 1, L, signed=True) if change is not None else "–"))
     rows = [[str(f.year), f.value_text, f.source] for f in series[-POPULATION_YEARS_MAX:]]
     w.table([t("report.col_year", L), t("docx.col_population", L, unit=first.unit), t("report.col_source", L)],
-            rows, numeric={0, 1}, caption=t("docx.pop_table_caption", L), widths=[2.0, 4.0, 8.0])
+            rows, numeric={0, 1}, caption=t("docx.pop_table_caption", L), widths=[2.0, 4.0, 10.6])
 
 
 def _revenue_structure(w: _Writer) -> None:
@@ -393,7 +397,7 @@ def _revenue_structure(w: _Writer) -> None:
              share=fmt_num(top.value / total.value * 100, 1, L), source=total.source))
     w.table([t("docx.col_revenue_source", L), t("docx.col_amount", L, unit=total.unit), t("docx.col_share_own", L),
              t("report.col_source", L)], rows, numeric={1, 2}, caption=t("docx.revenue_caption", L, year=year),
-            widths=[6.4, 3.4, 2.6, 4.2])
+            widths=[6.2, 3.2, 2.8, 4.4])
     w.para(t("docx.revenue_note", L))
 
 
@@ -405,7 +409,7 @@ def _turnout_table(w: _Writer) -> None:
         return
     rows = [[f.name, str(f.year), f.value_text, f.source] for f in facts]
     w.table([t("docx.col_election", L), t("report.col_year", L), t("docx.col_turnout", L), t("report.col_source", L)],
-            rows, numeric={1, 2}, caption=t("docx.turnout_caption", L), widths=[7.0, 1.4, 2.4, 5.6])
+            rows, numeric={1, 2}, caption=t("docx.turnout_caption", L), widths=[7.0, 1.4, 2.6, 5.6])
 
 
 def _data_chapter(w: _Writer, chapter: str, categories: tuple[str, ...]) -> None:
@@ -481,7 +485,7 @@ def _annex(w: _Writer) -> None:
     w.heading(t("docx.annex_sources", L), 2)
     rows = [[s.publisher, s.title, s.vintage, licence_text(s.id, s.licence, L)] for s in m.sources]
     w.table([t("report.src_publisher", L), t("report.src_title", L), t("report.src_vintage", L),
-             t("report.src_licence", L)], rows, caption=t("docx.sources_caption", L), widths=[4.6, 6.0, 2.0, 4.0])
+             t("report.src_licence", L)], rows, caption=t("docx.sources_caption", L), widths=[4.4, 6.0, 2.0, 4.2])
     w.heading(t("docx.annex_method", L), 2)
     for key in ("docx.method_values", "docx.method_ranks", "docx.method_text"):
         w.para(t(key, L))

@@ -128,6 +128,8 @@ class ReportModel:
     location: tuple[str, ...] = ()  # e.g. ("gmina wiejska", "powiat bolesławiecki", "województwo dolnośląskie")
     level: str = ""  # gmina | powiat | wojewodztwo | country | area
     peer_n: int | None = None  # peers in the group (without the subject); None = no group
+    strengths_short: tuple[str, ...] = ()  # the same statements in a few words, for slides
+    weaknesses_short: tuple[str, ...] = ()
 
     def fact(self, indicator_id: str, year: int | None = None) -> "Fact | None":
         """The subject's value of an indicator (the latest year unless ``year``), or None."""
