@@ -479,11 +479,18 @@ def licence_text(source_id: str, licence: str, lang: str) -> str:
     return t(key, lang) if has(key, lang) else licence
 
 
+def vintage_text(source_id: str, vintage: str, lang: str) -> str:
+    """The vintage in the document's language where the catalogue's note is in English."""
+    key = f"docx.vintage.{source_id}"
+    return t(key, lang) if has(key, lang) else vintage
+
+
 def _annex(w: _Writer) -> None:
     m, L = w.m, w.lang
     w.chapter("docx.ch.annex")
     w.heading(t("docx.annex_sources", L), 2)
-    rows = [[s.publisher, s.title, s.vintage, licence_text(s.id, s.licence, L)] for s in m.sources]
+    rows = [[s.publisher, s.title, vintage_text(s.id, s.vintage, L), licence_text(s.id, s.licence, L)]
+            for s in m.sources]
     w.table([t("report.src_publisher", L), t("report.src_title", L), t("report.src_vintage", L),
              t("report.src_licence", L)], rows, caption=t("docx.sources_caption", L), widths=[4.4, 6.0, 2.0, 4.2])
     w.heading(t("docx.annex_method", L), 2)
@@ -552,5 +559,5 @@ def build(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = ()
     return build_docx(model, extras)
 
 
-__all__ = ["CHAPTERS", "DOCX_CHARTS", "Extras", "PLACEHOLDER_STYLE", "build", "build_docx", "licence_text",
+__all__ = ["CHAPTERS", "DOCX_CHARTS", "Extras", "PLACEHOLDER_STYLE", "build", "build_docx", "licence_text", "vintage_text",
            "title_text"]

@@ -103,7 +103,8 @@ def short_source(row: dict, ctx: ProfileContext) -> str:
     if sid not in s.index:
         return str(sid)
     r = s.loc[sid]
-    base = f"{publisher_short(str(r['publisher_' + ctx.lang]))} ({r['vintage']})"
+    vintage = str(r["vintage"]).split(" (")[0]  # "2025 (inferred: ...)" -> "2025"; the full text is in the sources
+    base = f"{publisher_short(str(r['publisher_' + ctx.lang]))} ({vintage})"
     method, n, of = row.get("method", "source"), row.get("n"), row.get("of")
     if method == "aggregated" and of == of and of:
         key = "report.coverage_gminy" if ctx.is_area else "report.coverage"

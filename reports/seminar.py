@@ -268,9 +268,10 @@ def _sources_slide(prs, sources: list[SourceRef], lang: str, date_text: str, not
     s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
     _title(s, t("report.sources_title", lang))
     box = s.shapes.add_textbox(MARGIN, Inches(1.45), W - 2 * MARGIN, Inches(5.3))
-    from reports.docx import licence_text
+    from reports.docx import licence_text, vintage_text
     _bullets(box.text_frame, [t("report.deck_source_line", lang, publisher=x.publisher, title=x.title,
-                                vintage=x.vintage, licence=licence_text(x.id, x.licence, lang)) for x in sources],
+                                vintage=vintage_text(x.id, x.vintage, lang), licence=licence_text(x.id, x.licence, lang))
+                              for x in sources],
              size=12 if len(sources) > 6 else 14)
     _footer(s, t("seminar.footer", lang, brand=t("report.brand", lang), date=date_text))
     _notes(s, list(notes))

@@ -25,7 +25,7 @@ def test_unit_report_page_shows_outline_table_and_buttons(app):
     assert "Raporty i prezentacje" in text and "Kraków" in text
     # the peer group is stated exactly as on the profile page (typology by kind and size)
     assert "miasta na prawach powiatu, 100\xa0000 i więcej mieszkańców (ludność w 2024 r.); n = 33" in text
-    assert "Kraków — Ludność ogółem: wzrost z 757\xa0740 do 809\xa0168 osoby w latach 2010–2024" in text
+    assert "Kraków — Ludność ogółem: wzrost z 757\xa0740 do 809\xa0168 osób w latach 2010–2024" in text
     # every chart in the outline carries the numbers behind it as a table (text alternative), then the
     # key-indicator table
     assert len(at.dataframe) == 5 + 1
