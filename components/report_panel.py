@@ -26,6 +26,7 @@ from services import reports as rs
 PAGE = "raporty"
 PDF_MIME = "application/pdf"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def md(text: str) -> str:
@@ -96,7 +97,7 @@ def render(ingest: str, lang: str) -> None:
 
     st.subheader(t("report.download_title", lang))
     stem = file_stem(model.short_name, prefix="raport" if lang == "pl" else "report")
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     with c1:
         st.download_button(t("report.pdf_button", lang), data=lambda: rs.pdf_bytes(*args),
                            file_name=f"{stem}.pdf", mime=PDF_MIME, key="rp_pdf", on_click="ignore",
@@ -105,6 +106,11 @@ def render(ingest: str, lang: str) -> None:
         st.download_button(t("report.pptx_button", lang), data=lambda: rs.pptx_bytes(*args),
                            file_name=f"{stem}.pptx", mime=PPTX_MIME, key="rp_pptx", on_click="ignore",
                            help=t("report.pptx_help", lang), icon="📊", type="primary", width="stretch")
+    with c3:
+        docx_args = (ingest, lang, code, area, state.view().peers, permalink, today)
+        st.download_button(t("report.docx_button", lang), data=lambda: rs.docx_bytes(*docx_args),
+                           file_name=f"{stem}.docx", mime=DOCX_MIME, key="rp_docx", on_click="ignore",
+                           help=t("report.docx_help", lang), icon="📝", type="primary", width="stretch")
 
     st.subheader(t("report.outline_title", lang))
     for i, item in enumerate(model.charts):

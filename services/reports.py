@@ -40,3 +40,31 @@ def pptx_bytes(ingest: str, lang: str, code: str | None, area: tuple[str, ...], 
                charts: tuple[str, ...] | None, permalink: str, today: dt.date) -> bytes:
     return deck.build_deck(model(ingest, lang, code, area, peers, charts, permalink, today))
 
+
+
+# -- the DOCX draft and the multi-gmina seminar deck (issue 15) --------------------------------------
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=16)
+def docx_bytes(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers: str | None, permalink: str,
+               today: dt.date) -> bytes:
+    """The editable 'Raport o stanie gminy' draft (its own chart set: reports.docx.DOCX_CHARTS)."""
+    from reports import docx
+
+    m = model(ingest, lang, code, area, peers, docx.DOCX_CHARTS, permalink, today)
+    return docx.build_docx(m, docx_extras(ingest, lang, code, area, peers))
+
+
+def docx_extras(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers: str | None):
+    """What other parts of the Monitor add to the draft (none yet: marked placeholders)."""
+    from reports.docx import Extras
+
+    return Extras()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
+def seminar_bytes(ingest: str, lang: str, codes: tuple[str, ...], indicator: str, base_url: str, peers: str | None,
+                  title: str, today: dt.date) -> bytes:
+    """One deck for many gminy, each against its own peers (reports.seminar)."""
+    from reports import seminar
+
+    return seminar.build_seminar(source(ingest), codes, lang=lang, indicator=indicator, base_url=base_url,
+                                 peers=peers, title=title, today=today)
