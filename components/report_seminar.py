@@ -1,7 +1,7 @@
 """The reports page's seminar-deck section: a list of gminy (uploaded or pasted, read exactly as the
 area import reads it) -> one PPTX where each gmina stands against its own peers (reports.seminar).
 
-Thin: reading and matching are services.areas (loaders.area_list + domain.areas.match_entries),
+Thin: reading and matching are services.areas (loaders.area_list + domain.matching.match_entries),
 the deck is services.reports.seminar_bytes (cached), the file a deferred download like every other
 download (components.download_lifetime keeps it alive until the browser fetches it).
 """

@@ -28,11 +28,12 @@ def resolve_unit(store, text: str) -> tuple[str, str]:
 def resolve_area(store, text: str) -> tuple[str, ...]:
     """The gminy of ``--area CODE,CODE,...`` (same rules as ``show --area``)."""
     from domain import areas as A
+    from domain import matching as M
 
     codes = [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
-    matched = A.resolve_definition(codes, store.units(include_historical=True), store.resolve_code)
+    matched = M.resolve_definition(codes, store.units(include_historical=True), store.resolve_code)
     if not matched.problems.empty:
-        bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
+        bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
         raise UsageError(f"--area: not usable as gmina codes: {bad}")
     try:
         A.check_size(matched.codes)
@@ -127,7 +128,7 @@ def read_units(store, spec: str) -> tuple[tuple[str, ...], list[str]]:
     """``--units``: a CSV/TXT/XLSX file (as the area import reads it) or codes/names typed inline
     ("1261011,0201022" or "Kraków;Bolesławiec"). Returns (gmina codes in the list's order, notes).
     Any entry that does not match exactly one current gmina is an error naming the entry."""
-    from domain import areas as A
+    from domain import matching as A
     from loaders.area_list import AreaListError, parse_text, read_area_list
 
     path = Path(spec)
