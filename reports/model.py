@@ -130,6 +130,8 @@ class ReportModel:
     peer_n: int | None = None  # peers in the group (without the subject); None = no group
     strengths_short: tuple[str, ...] = ()  # the same statements in a few words, for slides
     weaknesses_short: tuple[str, ...] = ()
+    strategy: object = None  # the subject's strategy progress: reports.strategy.StrategySection (issue 14)
+    assessment: object = None  # the synthetic assessment: reports.assessment_report.AssessmentSummary (issue 13)
 
     def fact(self, indicator_id: str, year: int | None = None) -> "Fact | None":
         """The subject's value of an indicator (the latest year unless ``year``), or None."""
@@ -162,6 +164,7 @@ class ExportMeta:
     columns: tuple[ColumnDoc, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     notes: tuple[str, ...] = ()
+    extra_sheets: tuple = ()  # (sheet name, DataFrame) written after the data sheet (e.g. strategy progress)
 
 
 def file_stem(text: str, *, prefix: str = "", max_len: int = 60) -> str:
