@@ -678,7 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
     dk.add_argument("--units", required=True, help="a CSV/TXT/XLSX list of gminy, or codes/names: '1261011,Bolesławiec'")
     dk.add_argument("-o", "--output", required=True, help="output .pptx file")
     dk.add_argument("--lang", choices=["pl", "en"], default="pl")
-    dk.add_argument("--indicator", help="indicator of the overview slide (default own_revenue_per_capita)")
+    dk.add_argument("--indicator", help="overview slide: this indicator's position in each gmina's group (default: the synthetic assessment)")
     dk.add_argument("--title", help="title of the first slide")
     dk.add_argument("--base-url", help="the app's address for the profile links (default http://localhost:8501)")
     dk.add_argument("--peers", help="peer group as in the URL (default: typology)")

@@ -20,7 +20,7 @@ from presentation.labels import gminy_word
 from i18n import t
 from reports.gather import default_charts
 from reports.model import file_stem
-from reports.tables import key_indicator_frame
+from reports.tables import extra_sheets, key_indicator_frame
 from services import reports as rs
 
 PAGE = "raporty"
@@ -134,4 +134,4 @@ def render(ingest: str, lang: str) -> None:
     downloads.table(frame, name=f"{stem}-wskazniki" if lang == "pl" else f"{stem}-indicators",
                     title=t("report.table_title", lang, name=model.short_name), lang=lang, key="rp_table",
                     page=PAGE, columns=docs, sources=model.sources, notes=model.notes,
-                    extra_sheets=((model.strategy.sheet_name, model.strategy.table),) if model.strategy else ())
+                    extra_sheets=extra_sheets(model))

@@ -24,6 +24,7 @@ from services import reports as rs
 from services.areas import MAX_BYTES, MAX_ROWS, AreaListError
 
 PAGE = "raporty"
+ASSESSMENT = "assessment"  # the overview choice "synthetic assessment" (else an indicator id)
 
 
 def _indicator_choices(ingest: str, lang: str) -> dict[str, str]:
@@ -73,10 +74,9 @@ def render(ingest: str, lang: str) -> None:
     if len(codes) > seminar.MAX_UNITS:
         st.warning(t("seminar.error.too_many", lang, n=len(codes), max=seminar.MAX_UNITS), icon="⚠️")
         return
-    choices = _indicator_choices(ingest, lang)
-    ind = st.selectbox(t("seminar.indicator", lang), list(choices), format_func=choices.get,
-                       index=list(choices).index(seminar.DEFAULT_INDICATOR) if seminar.DEFAULT_INDICATOR in choices
-                       else 0, key="sem_indicator", help=t("seminar.indicator_help", lang))
+    choices = {ASSESSMENT: t("seminar.overview_choice_assessment", lang), **_indicator_choices(ingest, lang)}
+    ind = st.selectbox(t("seminar.indicator", lang), list(choices), format_func=choices.get, index=0,
+                       key="sem_indicator", help=t("seminar.indicator_help", lang))
     title = st.text_input(t("seminar.title_label", lang), value="", max_chars=120, key="sem_title",
                           placeholder=t("seminar.default_title", lang))
     args = (ingest, lang, codes, ind, _base_url(), state.view().peers, title.strip(), dt.date.today())

@@ -68,13 +68,15 @@ def report_bytes(store, fmt: str, *, lang: str, code: str | None = None, area: t
     if fmt == "docx":
         from reports import docx
 
-        return docx.build(src, lang=lang, code=code, area=area, peers=peers, permalink=permalink, today=today,
-                          extras=docx_extras(src, lang=lang, code=code, area=area, peers=peers))
+        model = gather.build(src, lang=lang, code=code, area=area, peers=peers, charts=docx.DOCX_CHARTS,
+                             permalink=permalink, today=today, with_map=False)
+        return docx.build_docx(with_sections(src, model, lang=lang, code=code, area=area, peers=peers))
     if fmt == "xlsx":
         model = gather.build(src, lang=lang, code=code, area=area, peers=peers, charts=(), permalink=permalink,
                              today=today, with_map=False)
-        return xlsx_bytes(model)
+        return xlsx_bytes(with_sections(src, model, lang=lang, code=code, area=area, peers=peers))
     model = gather.build(src, lang=lang, code=code, area=area, peers=peers, permalink=permalink, today=today)
+    model = with_sections(src, model, lang=lang, code=code, area=area, peers=peers)
     if fmt == "pdf":
         from reports import pdf
 
@@ -86,22 +88,45 @@ def report_bytes(store, fmt: str, *, lang: str, code: str | None = None, area: t
     raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def docx_extras(src, *, lang: str, code: str | None, area: tuple[str, ...], peers: str | None):
-    """What other parts of the Monitor add to the DOCX draft (none yet: placeholders)."""
-    from reports.docx import Extras
+def with_sections(src, model, *, lang: str, code: str | None, area: tuple[str, ...], peers: str | None):
+    """The model with the subject's synthetic assessment (issue 13) and the progress of its most
+    recently updated strategy plan (issue 14), where they exist — as the app's report does."""
+    from dataclasses import replace
 
-    return Extras()
+    from reports import assessment_report
+
+    summary = assessment_report.build(src, lang=lang, code=code, area=area, peers=peers)
+    if summary is not None:
+        model = replace(model, assessment=summary)
+    section = strategy_section(src, lang=lang, subject=",".join(area) if len(area) >= 2 else (code or "PL"),
+                               peers=peers)
+    if section is not None:
+        model = replace(model, strategy=section)
+    return model
+
+
+def strategy_section(src, *, lang: str, subject: str, peers: str | None):
+    from reports import strategy as RS
+    from store import plans as SP
+
+    rows = src.store.plans(subject)
+    if rows.empty:
+        return None
+    plan = SP.load(src.store, int(rows.sort_values(["updated_at", "id"]).iloc[-1]["id"]))
+    if plan is None:
+        return None
+    return RS.section(RS.evaluate_plan(src, plan, lang, peers), src.indicators())
 
 
 def xlsx_bytes(model) -> bytes:
     """The key-indicators workbook of a report model (data sheet + metadata sheet)."""
     from reports.model import ExportMeta
-    from reports.tables import key_indicator_frame
+    from reports.tables import extra_sheets, key_indicator_frame
     from reports.xlsx import build_xlsx
 
     frame, docs = key_indicator_frame(model)
     meta = ExportMeta(title=model.title, lang=model.lang, permalink=model.permalink, columns=docs,
-                      sources=model.sources, notes=model.notes)
+                      sources=model.sources, notes=model.notes, extra_sheets=extra_sheets(model))
     return build_xlsx(frame, meta)
 
 
@@ -172,7 +197,8 @@ def write_deck(store, *, units: str, output: str, lang: str, indicator: str | No
     try:
         data = seminar.build_seminar(StoreSource(store), codes, lang=lang,
                                      indicator=indicator or seminar.DEFAULT_INDICATOR, title=title,
-                                     base_url=base_url or seminar.DEFAULT_BASE_URL, peers=peers)
+                                     base_url=base_url or seminar.DEFAULT_BASE_URL, peers=peers,
+                                     overview="indicator" if indicator else "auto")
     except seminar.SeminarError as exc:
         raise UsageError(f"deck: {exc.reason} {exc.params}" if exc.params else f"deck: {exc.reason}") from None
     _write(out, data)

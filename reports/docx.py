@@ -464,6 +464,48 @@ def _extension(w: _Writer, chapter: str, obj) -> None:
                 caption=t(f"docx.{chapter}_caption", L))
 
 
+def _assessment(w: _Writer, a) -> None:
+    """The synthetic assessment (reports.assessment_report.AssessmentSummary), else a placeholder."""
+    L = w.lang
+    if a is None:
+        _extension(w, "assessment", None)
+        return
+    w.chapter("docx.ch.assessment")
+    w.para(a.overall)
+    for line in a.narrative:
+        w.para(line)
+    try:
+        own = getattr(a.figure.layout, "height", None) or 0
+        data = png.figure_png(a.figure, width=CHART_PX[0], height=max(CHART_PX[1], int(own)), scale=CHART_SCALE)
+        w.doc.add_picture(io.BytesIO(data), width=CHART_WIDTH)
+        pr = w.doc.inline_shapes[-1]._inline.docPr
+        pr.set("descr", f"{a.figure_caption} {a.overall}")
+        pr.set("title", a.title)
+        w.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        w.caption("figure", a.figure_caption)
+    except png.ImageError as exc:
+        log.warning("assessment chart not rendered: %s", exc)
+    w.table(list(a.header), [list(r) for r in a.rows], numeric={1, 2, 3, 4},
+            caption=t("docx.assessment_caption", L), widths=[6.6, 2.2, 2.4, 3.0, 2.4])
+    w.para(a.method)
+
+
+def _strategy(w: _Writer, s) -> None:
+    """The strategy's progress (reports.strategy.StrategySection, issue 14), else a placeholder."""
+    L = w.lang
+    if s is None:
+        _extension(w, "strategy", None)
+        return
+    w.chapter("docx.ch.strategy")
+    w.heading(s.title, 2)
+    for text in (s.summary, s.peers, s.rule):
+        if text:
+            w.para(text)
+    if s.rows:
+        w.table(list(s.header), [list(r) for r in s.rows], caption=t("docx.strategy_caption", L))
+    w.placeholder(t("docx.placeholder.strategy_more", L))
+
+
 def _office(w: _Writer) -> None:
     L = w.lang
     w.chapter("docx.ch.office")
@@ -530,9 +572,9 @@ def build_docx(model: ReportModel, extras: Extras | None = None) -> bytes:
         elif cats:
             _data_chapter(w, chapter, cats)
         elif chapter == "assessment":
-            _extension(w, chapter, extras.assessment)
+            _assessment(w, extras.assessment or model.assessment)
         elif chapter == "strategy":
-            _extension(w, chapter, extras.strategy)
+            _strategy(w, extras.strategy or model.strategy)
         elif chapter == "office":
             _office(w)
         elif chapter == "annex":

@@ -2,7 +2,9 @@
 
 Association staff present one seminar to many cities. The deck:
   1. a title slide (title, number of gminy, date);
-  2. one overview slide placing all of them: for a chosen indicator (default
+  2. one overview slide placing all of them: each gmina's overall synthetic assessment score in
+     its own comparison group (issue 13; percentile rank, 100 = best of its group) where the store
+     has the assessment, else (or on request) for a chosen indicator (default
      ``own_revenue_per_capita``), each gmina's position in its own comparison group as the share of
      its peers whose value is no better (``100 × (of − rank) / (of − 1)``, from the peer rank the
      profile shows; 50 ≈ the group's median) — a native, editable bar chart, with the definition
@@ -30,6 +32,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from domain.permalink import ViewState, to_query
@@ -147,6 +150,80 @@ def _title_slide(prs, title: str, n: int, lang: str, date_text: str, skipped: li
     _notes(s, notes)
 
 
+def _assessment_overview(prs, models: list[ReportModel], lang: str, date_text: str, sources) -> None:
+    """All gminy by their overall assessment score, each in its own comparison group."""
+    s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    _title(s, t("seminar.overview_assessment_title", lang), size=26)
+    what = s.shapes.add_textbox(MARGIN, Inches(1.35), W - 2 * MARGIN, Inches(0.7))
+    _text(what.text_frame, t("seminar.overview_assessment_what", lang), size=13, color=INK)
+    ranked = sorted((m for m in models if m.assessment is not None and m.assessment.score is not None),
+                    key=lambda m: m.assessment.score)
+    missing = [m.short_name for m in models if m.assessment is None or m.assessment.score is None]
+    if ranked:
+        _bar_chart(s, [m.short_name for m in ranked], [round(m.assessment.score) for m in ranked],
+                   t("seminar.overview_assessment_series", lang))
+    lines = [t("seminar.overview_assessment_line", lang, name=m.short_name, score=fmt_num(m.assessment.score, 0, lang),
+               rank=m.assessment.rank, of=m.assessment.group_size) for m in reversed(ranked)]
+    if missing:
+        lines.append(t("seminar.overview_missing", lang, names=", ".join(missing)))
+    _footer(s, t("seminar.footer_sources", lang, sources=_publishers(sources), brand=t("report.brand", lang),
+                 date=date_text))
+    _notes(s, [t("seminar.overview_assessment_what", lang), *lines, ranked[0].assessment.method if ranked else ""])
+
+
+CHART_ROWS = 16  # bars per chart: more gminy are split over two charts side by side (every name readable)
+
+
+def _bar_chart(s, names: list[str], values: list[float], series: str) -> None:
+    """Horizontal bars, lowest first (drawn at the bottom); above CHART_ROWS gminy two charts side
+    by side (the best half on the left)."""
+    if len(names) <= CHART_ROWS:
+        _one_chart(s, names, values, series, MARGIN, W - 2 * MARGIN)
+        return
+    half = len(names) // 2
+    col_w = (W - 2 * MARGIN - Inches(0.3)) // 2
+    _one_chart(s, names[half:], values[half:], series, MARGIN, col_w)
+    _one_chart(s, names[:half], values[:half], series, MARGIN + col_w + Inches(0.3), col_w)
+
+
+def _one_chart(s, names: list[str], values: list[float], series: str, left: int, width: int) -> None:
+    data = CategoryChartData()
+    data.categories = names
+    data.add_series(series, values)
+    top = Inches(2.1)
+    gf = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, H - top - Inches(0.75), data)
+    chart = gf.chart
+    chart.has_legend = False
+    many = len(names) > 10
+    chart.font.size = Pt(10 if many else 12)
+    va = chart.value_axis
+    va.minimum_scale, va.maximum_scale = 0, 100
+    va.major_unit = 25
+    va.has_major_gridlines = True
+    ca = chart.category_axis
+    ca.tick_labels.font.size = Pt(10 if many else 12)
+    skip = ca._element.find(qn("c:tickLblSkip"))  # every gmina's name, not every second one
+    if skip is None:
+        skip = ca._element.makeelement(qn("c:tickLblSkip"), {})
+        after = ca._element.find(qn("c:noMultiLvlLbl"))  # schema order: tickLblSkip comes before it
+        if after is not None:
+            after.addprevious(skip)
+        else:
+            ca._element.append(skip)
+    skip.set("val", "1")
+    chart.has_title = False  # the text above the chart says what the number is
+    plot = chart.plots[0]
+    plot.gap_width = 40
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = "0"
+    labels.number_format_is_linked = False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(9 if many else 11)
+    plot.series[0].format.fill.solid()
+    plot.series[0].format.fill.fore_color.rgb = ACCENT
+
+
 def _overview_slide(prs, models: list[ReportModel], indicator, lang: str, date_text: str, sources) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
     name = indicator.name(lang)
@@ -158,29 +235,7 @@ def _overview_slide(prs, models: list[ReportModel], indicator, lang: str, date_t
     ranked = sorted((p for p in places if p.share is not None), key=lambda p: p.share)
     missing = [p.name for p in places if p.share is None]
     if ranked:
-        data = CategoryChartData()
-        data.categories = [p.name for p in ranked]
-        data.add_series(t("seminar.overview_series", lang), [round(p.share, 0) for p in ranked])
-        top = Inches(2.1)
-        height = H - top - Inches(0.75)
-        gf = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, W - 2 * MARGIN, height, data)
-        chart = gf.chart
-        chart.has_legend = False
-        chart.font.size = Pt(10 if len(ranked) > 20 else 12)
-        va = chart.value_axis
-        va.minimum_scale, va.maximum_scale = 0, 100
-        va.major_unit = 25
-        va.has_major_gridlines = True
-        plot = chart.plots[0]
-        plot.gap_width = 40
-        plot.has_data_labels = True
-        labels = plot.data_labels
-        labels.number_format = "0"
-        labels.number_format_is_linked = False
-        labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        labels.font.size = Pt(9 if len(ranked) > 20 else 11)
-        plot.series[0].format.fill.solid()
-        plot.series[0].format.fill.fore_color.rgb = ACCENT
+        _bar_chart(s, [p.name for p in ranked], [round(p.share, 0) for p in ranked], t("seminar.overview_series", lang))
     lines = [t("seminar.overview_note_line", lang, name=p.name, share=fmt_num(p.share, 0, lang), value=p.value_text,
                year=p.year, rank=p.rank, of=fmt_num(p.of, 0, lang)) for p in reversed(ranked)]
     if missing:
@@ -232,6 +287,12 @@ def _unit_slide(prs, model: ReportModel, url: str, date_text: str) -> None:
     group_top = Inches(1.5) + table_height(rows) + Inches(0.12)
     group = s.shapes.add_textbox(MARGIN, group_top, left_w, Inches(0.6))
     _text(group.text_frame, t("seminar.group", lang, group=model.peer_definition or "–"), size=11, color=MUTED)
+    a = model.assessment
+    if a is not None and a.score is not None:
+        p = group.text_frame.add_paragraph()
+        run = p.add_run()
+        run.text = t("seminar.assessment_line", lang, score=fmt_num(a.score, 0, lang), rank=a.rank, of=a.group_size)
+        run.font.size, run.font.bold, run.font.color.rgb = Pt(12), True, ACCENT
     # permalink and QR code
     qr = qr_png(url)
     qr_top = H - Inches(0.6) - QR_SIZE
@@ -278,16 +339,48 @@ def _sources_slide(prs, sources: list[SourceRef], lang: str, date_text: str, not
 
 
 # -- the deck --------------------------------------------------------------------------------------------
-def models_for(src, codes, *, lang: str, peers: str | None = None, today: dt.date | None = None
-               ) -> list[ReportModel]:
+def gmina_inputs(src):
+    """The assessment tree's leaf values for every gmina, read once for the whole deck (None when
+    the store lacks the tree's indicators)."""
+    from domain import assessment as AS
+    from reports import assessment_context as AC
+
+    try:
+        tree = AC.tree_for(src.indicators())
+    except AS.TreeError:
+        return None
+    units = src.units()
+    return AC.level_inputs(src, "gmina", tree, int((units["level"] == "gmina").sum()))
+
+
+def models_for(src, codes, *, lang: str, peers: str | None = None, today: dt.date | None = None,
+               assessment: bool = True) -> list[ReportModel]:
+    """Each gmina's report model (no charts, no map) with its overall assessment where the store
+    has the assessment tree's indicators (scored without the rank interval: the slides show the
+    score and rank; the interval is in the unit's own report)."""
+    from dataclasses import replace
+
+    from reports import assessment_report
+
     src = as_source(src)
-    return [gather.build(src, lang=lang, code=c, peers=peers, charts=(), with_map=False, today=today) for c in codes]
+    out = []
+    inputs = gmina_inputs(src) if assessment else None
+    for c in codes:
+        m = gather.build(src, lang=lang, code=c, peers=peers, charts=(), with_map=False, today=today)
+        if assessment and inputs is not None:
+            a = assessment_report.build(src, lang=lang, code=c, peers=peers, interval=False, inputs=inputs)
+            if a is not None:
+                m = replace(m, assessment=a)
+        out.append(m)
+    return out
 
 
 def build_seminar(src, codes, *, lang: str = "pl", indicator: str = DEFAULT_INDICATOR, title: str = "",
                   base_url: str = DEFAULT_BASE_URL, peers: str | None = None, skipped=(),
-                  today: dt.date | None = None) -> bytes:
-    """PPTX bytes of the seminar deck for the gminy ``codes`` (in the order given)."""
+                  today: dt.date | None = None, overview: str = "auto") -> bytes:
+    """PPTX bytes of the seminar deck for the gminy ``codes`` (in the order given). ``overview``:
+    "assessment" (each gmina's overall assessment score in its own group), "indicator" (the
+    ``indicator``'s position in its own group) or "auto" (the assessment where it exists)."""
     src = as_source(src)
     codes = list(dict.fromkeys(codes))
     if not codes:
@@ -303,7 +396,10 @@ def build_seminar(src, codes, *, lang: str = "pl", indicator: str = DEFAULT_INDI
     if indicator not in indicators or not indicators[indicator].profile:
         raise SeminarError("indicator", indicator=indicator)
     ind = indicators[indicator]
-    models = models_for(src, codes, lang=lang, peers=peers, today=today)
+    if overview not in ("auto", "assessment", "indicator"):
+        raise SeminarError("overview", overview=overview)
+    models = models_for(src, codes, lang=lang, peers=peers, today=today, assessment=overview != "indicator")
+    use_assessment = overview != "indicator" and any(m.assessment is not None for m in models)
     date_text = (today or dt.date.today()).isoformat()
     sources: dict[str, SourceRef] = {}
     for m in models:
@@ -312,7 +408,10 @@ def build_seminar(src, codes, *, lang: str = "pl", indicator: str = DEFAULT_INDI
     prs = Presentation()
     prs.slide_width, prs.slide_height = W, H
     _title_slide(prs, title or t("seminar.default_title", lang), len(models), lang, date_text, list(skipped))
-    _overview_slide(prs, models, ind, lang, date_text, list(sources.values()))
+    if use_assessment:
+        _assessment_overview(prs, models, lang, date_text, list(sources.values()))
+    else:
+        _overview_slide(prs, models, ind, lang, date_text, list(sources.values()))
     for m in models:
         _unit_slide(prs, m, profile_url(base_url, m.codes[0], lang), date_text)
     _sources_slide(prs, list(sources.values()), lang, date_text, models[0].notes if models else ())

@@ -25,7 +25,18 @@ def model(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers
     from services import strategy  # the subject's strategy progress section (issue 14)
 
     section = strategy.report_section(ingest, lang, ",".join(area) if len(area) >= 2 else (code or "PL"))
-    return replace(built, strategy=section) if section is not None else built
+    if section is not None:
+        built = replace(built, strategy=section)
+    summary = assessment(ingest, lang, code, area, peers)  # the synthetic assessment (issue 13)
+    return replace(built, assessment=summary) if summary is not None else built
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False, max_entries=32)
+def assessment(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers: str | None):
+    """The assessment summary for the exports (reports.assessment_report), or None."""
+    from reports import assessment_report
+
+    return assessment_report.build(source(ingest), lang=lang, code=code, area=area, peers=peers)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
@@ -54,14 +65,9 @@ def docx_bytes(ingest: str, lang: str, code: str | None, area: tuple[str, ...], 
     from reports import docx
 
     m = model(ingest, lang, code, area, peers, docx.DOCX_CHARTS, permalink, today)
-    return docx.build_docx(m, docx_extras(ingest, lang, code, area, peers))
+    return docx.build_docx(m)  # the model carries the assessment and the strategy section
 
 
-def docx_extras(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers: str | None):
-    """What other parts of the Monitor add to the draft (none yet: marked placeholders)."""
-    from reports.docx import Extras
-
-    return Extras()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
@@ -70,5 +76,8 @@ def seminar_bytes(ingest: str, lang: str, codes: tuple[str, ...], indicator: str
     """One deck for many gminy, each against its own peers (reports.seminar)."""
     from reports import seminar
 
+    if indicator == "assessment":  # the overall synthetic assessment (the indicator overview where it is missing)
+        return seminar.build_seminar(source(ingest), codes, lang=lang, base_url=base_url, peers=peers, title=title,
+                                     today=today, overview="auto")
     return seminar.build_seminar(source(ingest), codes, lang=lang, indicator=indicator, base_url=base_url,
-                                 peers=peers, title=title, today=today)
+                                 peers=peers, title=title, today=today, overview="indicator")

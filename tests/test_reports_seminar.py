@@ -83,7 +83,30 @@ def test_english_links_carry_the_language():
     assert seminar.profile_url("http://x/", "1261011", "en") == "http://x/profil?unit=1261011&lang=en"
 
 
-def test_overview_places_every_gmina_in_its_own_group(deck, src):
+def test_overview_places_every_gmina_by_its_assessment_in_its_own_group(deck, src):
+    from reports import assessment_report
+
+    slide = list(deck.slides)[1]
+    assert slide.shapes.title.text_frame.text == "Ocena syntetyczna: każda gmina w swojej grupie porównawczej"
+    assert "percentyl gminy w jej własnej grupie porównawczej" in texts(slide)
+    chart = next(sh for sh in slide.shapes if sh.has_chart).chart
+    cats = list(chart.plots[0].categories)
+    vals = list(chart.plots[0].series[0].values)
+    assert sorted(cats) == sorted(["Kraków", "Bolesławiec", "Kietrz", "Olsztyn"])
+    assert vals == sorted(vals)
+    for name, v in zip(cats, vals):
+        code = CODES[["Kraków", "Bolesławiec", "Kietrz", "Olsztyn"].index(name)]
+        a = assessment_report.build(src, lang="pl", code=code, interval=False)
+        assert v == round(a.score) and 0 <= v <= 100
+        # the same overall score as `cli.py assess` prints for the unit (its own typology group)
+        from reports import assessment_context as AC
+        assert a.score == AC.gather(src, code, None, "pl", interval=False).row("overall")["score"]
+    body = texts(list(deck.slides)[2])
+    assert "Ocena syntetyczna: " in body and " na 100; " in body
+
+
+def test_indicator_overview_places_every_gmina_in_its_own_group(src):
+    deck = Presentation(io.BytesIO(seminar.build_seminar(src, CODES, lang="pl", overview="indicator")))
     slide = list(deck.slides)[1]
     assert slide.shapes.title.text_frame.text == "Pozycja w grupie porównawczej: Dochody własne na mieszkańca"
     assert "To nie jest udział ani wartość wskaźnika" in texts(slide)
@@ -147,3 +170,15 @@ def test_unknown_indicator_is_refused(src):
     with pytest.raises(seminar.SeminarError) as exc:
         seminar.build_seminar(src, ("1261011",), indicator="no_such_thing")
     assert exc.value.reason == "indicator"
+
+
+def test_many_gminy_are_split_over_two_readable_charts(src):
+    units = src.units()
+    codes = tuple(units.loc[units["level"] == "gmina", "code"].iloc[::140][:18])
+    deck = Presentation(io.BytesIO(seminar.build_seminar(src, codes, lang="pl", overview="indicator")))
+    charts = [sh.chart for sh in list(deck.slides)[1].shapes if sh.has_chart]
+    assert len(charts) == 2
+    names = [c for ch in charts for c in ch.plots[0].categories]
+    assert len(names) == len(set(names)) and len(names) <= 18
+    assert max(len(list(ch.plots[0].categories)) for ch in charts) <= seminar.CHART_ROWS
+    assert len(list(deck.slides)) == 2 + len(codes) + 1
