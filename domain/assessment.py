@@ -53,13 +53,19 @@ Method — every number can be recomputed from ``cli.py show`` output of the gro
    (ties share the best rank, as domain.rankings); ``group_size`` = members with a score there
    (at most the unit + its peers).
 6. **Rank uncertainty interval**: the 5th and 95th percentile (observed values,
-   ``inverted_cdf``) of the unit's rank at each node over all scenarios = for each of the 3
-   normalisations: the stated weights, ``N_DRAWS`` = 500 weight sets drawn (seed ``SEED``) for
-   every internal node from a Dirichlet distribution with α = ``CONCENTRATION`` × k × w / Σw
-   (k children, mean = the stated weights; the same draws for each normalisation), and every
-   leaf dropped in turn (weight 0; a node left without children drops out of its parent).
-   3 × (1 + 500 + L) scenarios; leaf ranks do not depend on weights or on the normalisation, so
-   a leaf's interval is its rank.
+   ``inverted_cdf``) of the unit's rank at each node over these scenarios, sampled jointly (as
+   in the JRC/COINr uncertainty analysis):
+
+   * ``N_DRAWS`` = 500 weight sets drawn (numpy ``default_rng(SEED)``) for every internal node
+     from a Dirichlet distribution with α = ``CONCENTRATION`` (10) × k × w / Σw (k children;
+     mean = the stated weights, each weight's standard deviation about a third of it for 3
+     equal children), rescaled to the stated total; draw i is scored with normalisation
+     i mod 3 (rank, robust_z, minmax);
+   * for each of the 3 normalisations: the stated weights, and each leaf dropped in turn
+     (weight 0; a node left without children drops out of its parent).
+
+   500 + 3 × (1 + L) scenarios (L leaves; 569 for the committed tree). A leaf's rank does not
+   depend on weights or on the normalisation, so a leaf's interval is its rank.
 
 ``assess_group`` scores one group (vectorised over members and leaves), ``rank_interval`` adds
 the interval for one unit, ``unit_frame`` shapes the CLI/report rows (``COLUMNS``), and
@@ -450,16 +456,24 @@ def _aggregate(tree: Tree, leaf_scores: np.ndarray, weights: Mapping[str, np.nda
         else:
             w = np.array([tree.nodes[c].weight for c in node.children], dtype=float)
         w = np.broadcast_to(w if w.ndim == 2 else w[None, :], (n_s, len(node.children)))
+        wk_all = w * np.hstack([alive[c] for c in node.children])  # (scenarios, k)
+        den_all = wk_all.sum(axis=1, keepdims=True)
         num = np.zeros((n_s, m))
         den_present = np.zeros((n_s, m))
-        den_all = np.zeros((n_s, 1))
+        flat_kids = [k for k, c in enumerate(node.children) if scores[c].shape[0] == 1]
+        if flat_kids:  # children that do not vary by scenario (leaves): one matrix product
+            s0 = np.vstack([scores[node.children[k]] for k in flat_kids])  # (k', m)
+            pres = np.isfinite(s0)
+            num += wk_all[:, flat_kids] @ np.where(pres, s0, 0.0)
+            den_present += wk_all[:, flat_kids] @ pres.astype(float)
         for k, c in enumerate(node.children):
-            wk = w[:, k:k + 1] * alive[c]
-            s = scores[c]
-            present = np.isfinite(s)
-            num += np.where(present, s, 0.0) * wk
-            den_present += present * wk
-            den_all = den_all + wk
+            if k in flat_kids:
+                continue
+            sc_c = scores[c]
+            pres = np.isfinite(sc_c)
+            wk = wk_all[:, k:k + 1]
+            num += np.where(pres, sc_c, 0.0) * wk
+            den_present += pres * wk
         with np.errstate(invalid="ignore", divide="ignore"):
             cov = np.where(den_all > 0, den_present / np.where(den_all > 0, den_all, 1.0), 0.0)
             ok = (den_all > 0) & (cov >= MIN_COVERAGE - _EPS) & (den_present > 0)
@@ -555,11 +569,13 @@ def dirichlet_weights(tree: Tree, draws: int = N_DRAWS, seed: int = SEED) -> dic
     return out
 
 
-def scenario_weights(tree: Tree, draws: int = N_DRAWS, seed: int = SEED) -> dict[str, np.ndarray]:
-    """Weights of every scenario of one normalisation: the stated weights, the Dirichlet draws,
-    then each leaf dropped in turn. Shape per internal node (1 + draws + leaves, k)."""
+def scenario_weights(tree: Tree, draws: int = N_DRAWS, seed: int = SEED, *, part: int = 0, parts: int = 1
+                     ) -> dict[str, np.ndarray]:
+    """Weights of the scenarios of one normalisation: the stated weights, the Dirichlet draws
+    number ``part``, ``part + parts``, ... (the draws are shared out among the normalisations), then
+    each leaf dropped in turn. Shape per internal node (1 + its draws + leaves, k)."""
     base = {n.id: np.array([tree.nodes[c].weight for c in n.children], dtype=float)[None, :] for n in tree.internal}
-    rnd = dirichlet_weights(tree, draws, seed)
+    rnd = {k: v[part::parts] for k, v in dirichlet_weights(tree, draws, seed).items()}
     out = {}
     leaves = tree.leaves
     for node in tree.internal:
@@ -578,10 +594,10 @@ def rank_interval(tree: Tree, inputs: LevelInputs, unit: str, peers: Iterable[st
     members = _members(unit, peers, inputs)
     X = inputs.values[inputs.rows(members)]
     d = _direction(tree)
-    W = scenario_weights(tree, draws, seed)
     ranks: dict[str, list[np.ndarray]] = {n.id: [] for n in tree.internal}
     leaf_rank = {}
-    for method in NORMALISATIONS:
+    for part, method in enumerate(NORMALISATIONS):
+        W = scenario_weights(tree, draws, seed, part=part, parts=len(NORMALISATIONS))
         S = normalise(X, d, method)
         if method == "rank":
             leaf_rank = {leaf.id: _rank_of(S[:, j], 0) for j, leaf in enumerate(tree.leaves)}

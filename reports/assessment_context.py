@@ -19,7 +19,7 @@ import pandas as pd
 
 from presentation import profile_context as PC
 from domain import assessment as AS
-from domain.profile import with_row
+from domain.profile import latest_population, wide_matrix, with_row
 
 
 @lru_cache(maxsize=4)
@@ -46,6 +46,17 @@ class AssessmentContext:
 
     def row(self, node: str) -> dict:
         return self.frame.set_index("node").loc[node].to_dict()
+
+
+def read_level(store, level: str, tree: AS.Tree) -> tuple[AS.LevelInputs, pd.Series, pd.DataFrame]:
+    """Cold path for whole-level work (the map, the benchmark): ONE store query for the leaves and
+    the population of every unit of ``level``. Returns (inputs, population for size classes,
+    the level's units)."""
+    units = store.units(level)
+    ids = sorted(set(tree.indicators) | {"population_total"})
+    wide, _ = wide_matrix(store.values(indicators=ids, level=level), units["code"])
+    pop, _ = latest_population(wide, len(units))
+    return AS.level_inputs(tree, wide, len(units)), pop, units
 
 
 def level_inputs(src, level: str, tree: AS.Tree, n_units: int, *, area_code: str | None = None,

@@ -97,7 +97,7 @@ def test_rank_interval_is_seeded_and_covers_all_scenarios():
     a = AS.rank_interval(tree, inp, "u1", ["u0", "u2", "u3"])
     b = AS.rank_interval(tree, inp, "u1", ["u0", "u2", "u3"])
     pd.testing.assert_frame_equal(a, b)
-    n_scen = len(AS.NORMALISATIONS) * (1 + AS.N_DRAWS + len(tree.leaves))
+    n_scen = AS.N_DRAWS + len(AS.NORMALISATIONS) * (1 + len(tree.leaves))
     assert a.loc["overall", "scenarios"] == n_scen
     assert 1 <= a.loc["overall", "rank_low"] <= 2 <= a.loc["overall", "rank_high"] <= 4
     c = AS.rank_interval(tree, inp, "u1", ["u0", "u2", "u3"], seed=7)
