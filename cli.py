@@ -579,6 +579,8 @@ def cmd_plan_status(args) -> int:
     w.writerow(RS.STATUS_HEADER)
     w.writerows(RS.status_rows(pp))
     print(f"plan {plan.id}: {plan.name} — {pp.subject_label}; peers: {pp.peer_text}", file=sys.stderr)
+    if args.show_peers:
+        print("peer codes: " + ",".join(pp.peer_codes), file=sys.stderr)
     return 0
 
 
@@ -728,6 +730,7 @@ def build_parser() -> argparse.ArgumentParser:
     ps = psub.add_parser("status", help="progress per target as CSV")
     ps.add_argument("plan_id", type=_plan_id)
     ps.add_argument("--peers", help="peer group as in the profile's URL (default: typology)")
+    ps.add_argument("--show-peers", action="store_true", help="also list the peer group's codes on stderr")
     ps.set_defaults(func=cmd_plan_status)
     pl_ = psub.add_parser("list", help="saved plans")
     pl_.add_argument("--teryt", help="only the plans of this unit")

@@ -153,8 +153,8 @@ def _messages(lang: str) -> None:
             st.caption(t("data.problem.more", lang, n=len(problems) - 30))
 
 
-def _import_box(ingest: str, subj: str, lang: str, label: str) -> None:
-    with st.expander(t("strategy.import_title", lang), expanded=False):
+def _import_box(ingest: str, subj: str, lang: str, label: str, *, expanded: bool = False) -> None:
+    with st.expander(t("strategy.import_title", lang), expanded=expanded):
         st.markdown(t("strategy.import_help", lang, subject=md(label)))
         st.file_uploader(t("strategy.file_label", lang), type=["xlsx", "csv"], key="strategy_file")
         st.text_input(t("strategy.name_label", lang), key="strategy_name", max_chars=D.MAX_NAME)
@@ -176,19 +176,21 @@ def _target_rows(pp: RS.PlanProgress, goal_id: str, indicators: dict, lang: str)
         p, tg = tp.progress, tp.target
         ind = indicators.get(tg.indicator)
         nd = ind.decimals if ind else 1
+        unit = ind.unit(lang) if ind else ""
         rows.append({
             t("strategy.col.indicator", lang): ind.name(lang) if ind else tg.indicator,
-            t("strategy.col.unit", lang): ind.unit(lang) if ind else "",
-            t("strategy.col.baseline", lang): f"{fmt_num(tg.baseline, nd, lang)} ({tg.baseline_year})",
-            t("strategy.col.target", lang): f"{fmt_num(tg.target, nd, lang)} ({tg.target_year})",
-            t("strategy.col.latest", lang): "–" if p.latest is None else f"{fmt_num(p.latest, nd, lang)} ({p.latest_year})",
-            t("strategy.col.progress", lang): RS.pct_text(p.progress, lang),
-            t("strategy.col.expected", lang): RS.pct_text(p.expected, lang),
+            t("strategy.col.baseline_target", lang): t("strategy.cell.baseline_target", lang,
+                                                       baseline=fmt_num(tg.baseline, nd, lang), y0=tg.baseline_year,
+                                                       target=fmt_num(tg.target, nd, lang), y1=tg.target_year,
+                                                       unit=SC.unit_after(round(tg.target, nd), unit, lang)),
+            t("strategy.col.latest", lang): "–" if p.latest is None
+            else f"{fmt_num(p.latest, nd, lang)} ({p.latest_year})",
+            t("strategy.col.progress_expected", lang): "–" if p.progress is None
+            else f"{RS.pct_text(p.progress, lang)} / {RS.pct_text(p.expected, lang)}",
             t("strategy.col.status", lang): RS.status_badge(p.status, lang),
-            t("strategy.col.own_change", lang): "–" if p.own_change is None
-            else fmt_num(p.own_change, 1, lang, signed=True) + " %",
-            t("strategy.col.peer_change", lang): "–" if p.peer_change is None
-            else fmt_num(p.peer_change, 1, lang, signed=True) + " %",
+            t("strategy.col.we_peers", lang): "–" if p.own_change is None else
+            (fmt_num(p.own_change, 1, lang, signed=True) + " % / "
+             + ("–" if p.peer_change is None else fmt_num(p.peer_change, 1, lang, signed=True) + " %")),
         })
     return pd.DataFrame(rows)
 
@@ -308,11 +310,13 @@ def render(ingest: str, lang: str) -> None:
     subj = subject.render_switch(ingest, lang)
     subject_code = subj.code
     label = _subject_label(ingest, subject_code, lang)
+    # keep the import box open while a file is chosen or its problems are shown (a rerun redraws it)
+    importing = st.session_state.get("strategy_file") is not None or "strategy_problems" in st.session_state
     _messages(lang)
     if public:
         st.caption(t("strategy.public_note", lang))
     else:
-        _import_box(ingest, subject_code, lang, label)
+        _import_box(ingest, subject_code, lang, label, expanded=importing)
 
     url_plan = _url_plan()
     rows = SS.plans(ingest, subject_code)
@@ -363,5 +367,5 @@ def render(ingest: str, lang: str) -> None:
 
 
 def _rule(lang: str) -> None:
-    with st.container(border=True):
-        st.markdown(f"**{t('strategy.rule_title', lang)}** {t('strategy.rule', lang)}")
+    with st.expander(t("strategy.rule_title", lang)):
+        st.markdown(t("strategy.rule", lang))

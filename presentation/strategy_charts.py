@@ -49,22 +49,39 @@ def target_figure(tp, *, name: str, unit: str, decimals: int, lang: str, subject
                      "x": s["year"].tolist(), "y": s["value"].tolist(),
                      "line": {"color": ROLE_COLOURS["unit"], "width": 3},
                      "marker": {"size": 8, "color": ROLE_COLOURS["unit"]}, "hovertemplate": hover})
-    layout = {"xaxis": {"title": {"text": t("strategy.chart.year", lang)}, "tickformat": "d", "dtick": 2},
+    layout = {"xaxis": {"title": {"text": t("strategy.chart.year", lang)}, "tickformat": "d", "nticks": 7, "tickangle": 0},
               "yaxis": {"title": {"text": unit}, "tickformat": _tickformat(decimals)},
               "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
               "margin": {"l": 10, "r": 10, "t": 40, "b": 10}}
     return _figure(data, layout, lang=lang, height=height, title=name)
 
 
+_PERSONS = {"one": "osoba", "few": "osoby", "many": "osób"}
+
+
+def unit_after(value: float | None, unit: str, lang: str) -> str:
+    """The unit as written after ``value``: the catalogue's "osoby" takes the Polish plural form
+    (1 osoba, 2–4 osoby except 12–14, else osób; a fraction: osoby); other units unchanged."""
+    if lang != "pl" or unit != "osoby" or value is None or value != value:
+        return unit
+    if float(value) != int(value):
+        return "osoby"
+    from domain.areas import plural_form
+
+    return _PERSONS[plural_form(int(value), "pl")]
+
+
 def target_summary(tp, *, name: str, unit: str, decimals: int, lang: str) -> str:
     """One sentence: where the target stands, and what similar units did over the same years."""
     p, tg = tp.progress, tp.target
-    base = dict(name=name, status=t(f"strategy.status.{p.status}", lang),
-                baseline=fmt_num(tg.baseline, decimals, lang), baseline_year=tg.baseline_year,
-                target=fmt_num(tg.target, decimals, lang), target_year=tg.target_year, unit=unit)
+    def val(x):  # the number and its unit, e.g. "16 815 osób"
+        return f"{fmt_num(x, decimals, lang)} {unit_after(round(x, decimals), unit, lang)}".strip()
+
+    base = dict(name=name, status=t(f"strategy.status.{p.status}", lang), baseline=val(tg.baseline),
+                baseline_year=tg.baseline_year, target=val(tg.target), target_year=tg.target_year)
     if p.latest is None:
         return t("strategy.sentence.no_data", lang, **base)
-    text = t("strategy.sentence.main", lang, latest=fmt_num(p.latest, decimals, lang), latest_year=p.latest_year,
+    text = t("strategy.sentence.main", lang, latest=val(p.latest), latest_year=p.latest_year,
              progress=fmt_num(round(p.progress * 100) + 0.0, 0, lang),
              expected=fmt_num(round(p.expected * 100) + 0.0, 0, lang), **base)
     if p.own_change is not None and p.peer_change is not None:
@@ -99,4 +116,4 @@ def badge_html(status: str, lang: str) -> str:
             f'white-space:nowrap;font-size:0.9em">{D.STATUS_SYMBOLS[status]} {label}</span>')
 
 
-__all__ = ["target_figure", "target_summary", "chart_data", "badge_html", "PLAN_COLOUR"]
+__all__ = ["target_figure", "target_summary", "unit_after", "chart_data", "badge_html", "PLAN_COLOUR"]

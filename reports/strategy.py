@@ -47,6 +47,7 @@ class PlanProgress:
     peer_text: str  # who the peers are (the profile's sentence)
     peer_method: str
     targets: list[TargetProgress] = field(default_factory=list)
+    peer_codes: tuple[str, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -68,7 +69,7 @@ def context(src, plan: D.Plan, lang: str, peers: str | None = None):
 def evaluate_plan(src, plan: D.Plan, lang: str, peers: str | None = None) -> PlanProgress:
     ctx = context(src, plan, lang, peers)
     out = PlanProgress(plan=plan, lang=lang, subject_label=ctx.label, peer_text=PC.group_text(ctx),
-                       peer_method=ctx.group.method)
+                       peer_method=ctx.group.method, peer_codes=tuple(ctx.group.codes))
     peers_codes = list(ctx.group.codes)
     for tgt in plan.targets:
         s = unit_series(ctx.values, tgt.indicator)

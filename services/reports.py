@@ -22,9 +22,11 @@ def model(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers
           charts: tuple[str, ...] | None, permalink: str, today: dt.date) -> ReportModel:
     built = gather.build(source(ingest), lang=lang, code=code, area=area, peers=peers, charts=charts,
                          permalink=permalink, today=today)
+    from domain.areas import canonical_codes
     from services import strategy  # the subject's strategy progress section (issue 14)
 
-    section = strategy.report_section(ingest, lang, ",".join(area) if len(area) >= 2 else (code or "PL"))
+    subject = ",".join(canonical_codes(area)) if len(area) >= 2 else (code or "PL")
+    section = strategy.report_section(ingest, lang, subject)
     if section is not None:
         built = replace(built, strategy=section)
     summary = assessment(ingest, lang, code, area, peers)  # the synthetic assessment (issue 13)

@@ -16,18 +16,13 @@ from reports import strategy as RS
 from services.profile import source
 from store import plans as SP
 
+from services import PublicModeError, check_writable
+
 TTL = services.TTL
 
 
-class PublicModeError(PermissionError):
-    """Plan administration is switched off in the public deployment."""
-
-
 def _check_writable() -> None:
-    from settings import get_settings
-
-    if get_settings().public_mode:
-        raise PublicModeError("importing, editing or deleting plans is not available in the public version")
+    check_writable("importing, editing or deleting plans")
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
@@ -65,6 +60,11 @@ def report_section(ingest: str, lang: str, subject: str) -> RS.StrategySection |
     return RS.section(pp, services.indicators(ingest)) if pp is not None else None
 
 
+def _changed() -> None:
+    """After a write: read the new ingest id at once (every cache is keyed by it)."""
+    services._ingest_id.clear()  # noqa: SLF001 - the new version must be seen by this very rerun
+
+
 def check_file(ingest: str, data: bytes, filename: str, *, subject: str, name: str) -> D.Plan:
     """Read and check a targets file for ``subject`` (raises loaders.plan_file.PlanFileError)."""
     codes = {subject, subject[:6]} if "," not in subject else None
@@ -74,7 +74,9 @@ def check_file(ingest: str, data: bytes, filename: str, *, subject: str, name: s
 def import_plan(ingest: str, data: bytes, filename: str, *, subject: str, name: str) -> int:
     _check_writable()
     p = check_file(ingest, data, filename, subject=subject, name=name)
-    return SP.save(services.store(), p)
+    new_id = SP.save(services.store(), p)
+    _changed()
+    return new_id
 
 
 def save_projects(ingest: str, plan_id: int, projects) -> int:
@@ -83,12 +85,16 @@ def save_projects(ingest: str, plan_id: int, projects) -> int:
     p = plan(ingest, plan_id)
     if p is None:
         raise KeyError(plan_id)
-    return SP.save(services.store(), D.with_projects(p, projects))
+    new_id = SP.save(services.store(), D.with_projects(p, projects))
+    _changed()
+    return new_id
 
 
 def delete_plan(plan_id: int) -> bool:
     _check_writable()
-    return services.store().delete_plan(int(plan_id))
+    done = services.store().delete_plan(int(plan_id))
+    _changed()
+    return done
 
 
 __all__ = ["PlanFileError", "PublicModeError", "plans", "plan", "progress", "latest_plan_id", "report_section", "check_file",

@@ -12,6 +12,7 @@ import json
 import pandas as pd
 
 from domain import areas as A
+from domain import matching as M
 from domain import strategy as D
 from loaders import plan_file as F
 from store.db import Store, StoreError
@@ -31,9 +32,9 @@ def resolve_subject(store: Store, *, teryt: str | None = None, area: str | None 
         return code, codes
     parts = [c for c in (area or "").replace(";", ",").split(",") if c.strip()]
     units = store.units(include_historical=True)
-    matched = A.resolve_definition(parts, units, store.resolve_code)
+    matched = M.resolve_definition(parts, units, store.resolve_code)
     if not matched.problems.empty:
-        bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
+        bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
         raise SubjectError(f"--area: not usable as gmina codes: {bad}")
     try:
         A.check_size(matched.codes)

@@ -55,17 +55,19 @@ def test_plan_page_in_both_languages(app, liszki_plan, lang, summary, statuses):
     assert not at.error, [e.value for e in at.error]
     assert summary in body
     assert "Strategia Liszki 2030" in body
-    assert t("strategy.rule_title", lang) in body  # the rule is stated on the page
+    assert t("strategy.rule", lang) in body  # the rule is stated on the page (under "How progress is judged")
     # goal tree: strategic and operational goals, each with a status chip in words
     assert "1. Rozwój społeczny" in body and "2.2. Infrastruktura" in body
     tables = [df.value for df in at.dataframe]
     status_col = t("strategy.col.status", lang)
     shown = {s for df in tables if status_col in df.columns for s in df[status_col]}
     assert shown == set(statuses)
-    pop = next(df for df in tables if t("strategy.col.baseline", lang) in df.columns
+    pop = next(df for df in tables if t("strategy.col.latest", lang) in df.columns
                and df[t("strategy.col.indicator", lang)].str.contains("Ludność|Population").any())
-    assert pop[t("strategy.col.latest", lang)].iloc[0] == ("18 754 (2024)".replace(" ", "\u00a0") if lang == "pl"
+    assert pop[t("strategy.col.latest", lang)].iloc[0] == ("18\u00a0754 (2024)" if lang == "pl"
                                                            else "18,754 (2024)")
+    assert pop[t("strategy.col.progress_expected", lang)].iloc[0] == "89 % / 57 %"
+    assert pop[t("strategy.col.we_peers", lang)].iloc[0] == ("+11,5 % / +3,8 %" if lang == "pl" else "+11.5 % / +3.8 %")
     # one chart per target, each followed by its text alternative
     charts = [c for c in at.get("plotly_chart")]
     assert len(charts) == 5
@@ -77,7 +79,8 @@ def test_plan_page_in_both_languages(app, liszki_plan, lang, summary, statuses):
     assert total_row[t("strategy.file.budget", lang)].iloc[0] == t("strategy.money", lang, amount="5\u00a0700\u00a0000" if lang == "pl" else "5,700,000")
     assert t("strategy.budget_all", lang, total="5\u00a0700\u00a0000" if lang == "pl" else "5,700,000") in body
     # permalink holds the plan id
-    assert f"/strategia?" in body and f"plan={liszki_plan}" in body
+    link = " ".join(c.value for c in at.code)
+    assert "/strategia?" in link and f"plan={liszki_plan}" in link and "unit=1206072" in link
     # private deployment: import and delete are offered
     assert any(b.label == t("strategy.import_button", lang) for b in at.button)
 

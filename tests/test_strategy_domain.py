@@ -176,3 +176,12 @@ def test_document_round_trip_and_budgets():
     assert S.budget_by_goal(plan) == {"1.1": 1_000_000.0, "1": 1_250_000.0}
     assert plan.period == (2020, 2030)
     assert not math.isnan(S.planned_value(back.targets[0], 2023))
+
+
+def test_persons_after_a_number_take_the_polish_plural():
+    from presentation.strategy_charts import unit_after
+
+    got = {n: unit_after(n, "osoby", "pl") for n in (1, 2, 4, 5, 12, 14, 22, 25, 607, 1173, 16815, 18754, 2.5)}
+    assert got == {1: "osoba", 2: "osoby", 4: "osoby", 5: "osób", 12: "osób", 14: "osób", 22: "osoby", 25: "osób",
+                   607: "osób", 1173: "osoby", 16815: "osób", 18754: "osoby", 2.5: "osoby"}
+    assert unit_after(5, "osoby", "en") == "osoby" and unit_after(5, "zł", "pl") == "zł"

@@ -26,6 +26,7 @@ def test_import_plan_and_see_statuses(browser, live_app, tmp_path, plans_cleanup
     try:
         page = web.open("/strategia?unit=1206072")
         page.get_by_text("Importuj plan z pliku").click()
+        web.wait_idle()
         # a bad file first: nothing saved, the row and column are named
         bad = tmp_path / "zly.csv"
         bad.write_text(PLAN_CSV.replace("sewerage_pct", "kanaliza"), encoding="utf-8")
@@ -41,6 +42,7 @@ def test_import_plan_and_see_statuses(browser, live_app, tmp_path, plans_cleanup
         good.write_text(PLAN_CSV, encoding="utf-8")
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
         web.wait_idle()
+        web.screenshot("strategy-bad-file")
         page.get_by_label("Nazwa planu (pusta = nazwa pliku)").fill(NAME)
         page.get_by_label("Nazwa planu (pusta = nazwa pliku)").press("Enter")
         web.wait_idle()
@@ -54,6 +56,9 @@ def test_import_plan_and_see_statuses(browser, live_app, tmp_path, plans_cleanup
         plan_id = int(plans_cleanup.plans("1206072")["id"].max())
         assert f"plan={plan_id}" in page.url
         web.screenshot("strategy-1600")
+    except Exception:
+        web.screenshot("FAILED-strategy-import")
+        raise
     finally:
         web.close()
     assert web.blocked == []
