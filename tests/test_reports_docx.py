@@ -191,3 +191,27 @@ def test_area_draft_sums_its_gminy(sqlite_store):
     assert f"Ludność ogółem: {fmt_num(total, 0, 'pl')} osoby (2024 r.;" in text  # 830 153 -> osoby
     assert "1. Obszar w skrócie" in [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert "Miejsce w kraju" not in text  # an area has no national rank
+
+
+def test_strategy_chapter_from_a_real_plan(sqlite_store):
+    """Liszki's plan (the strategy tests' real plan): the chapter states its progress instead of the
+    placeholder, with the plan's own table."""
+    from dataclasses import replace
+
+    from reports import strategy as RS
+    from reports.source import StoreSource
+    from store import plans as SP
+    from tests.test_strategy_cli import PLAN_CSV
+
+    src = StoreSource(sqlite_store)
+    plan = SP.plan_from_file(sqlite_store, PLAN_CSV.encode(), "plan.csv", subject="1206072", name="Strategia 2030")
+    section = RS.section(RS.evaluate_plan(src, plan, "pl"), sqlite_store.indicators())
+    model = replace(gather.build(src, lang="pl", code="1206072", charts=(), with_map=False), strategy=section)
+    doc = Document(io.BytesIO(D.build_docx(model)))
+    paras = [p.text for p in doc.paragraphs]
+    i = paras.index("10. Realizacja strategii i programów")
+    assert paras[i + 1] == section.title and paras[i + 2] == section.summary
+    assert "5 celów: 3 na dobrej drodze, 2 poza ścieżką." in paras
+    table = next(tb for tb in doc.tables if table_rows(tb)[0] == list(section.header))
+    assert len(table.rows) == 1 + len(section.rows)
+    assert not any("nie zapisano planu strategii" in p.text for p in doc.paragraphs)
