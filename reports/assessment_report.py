@@ -8,7 +8,8 @@ chapter and an XLSX sheet, from reports.assessment_context (the method: domain.a
   * ``narrative``: neutral sentences — the dimensions' scores, the sub-areas that pull the unit up
     (score ≥ 50, highest first) and down (< 50, lowest first), how many nodes have no data;
   * ``header``/``rows``: the dimensions and areas (score, rank of n, interval, dynamics);
-  * ``figure``: a horizontal bar chart of the dimensions and areas against the group median (50);
+  * ``figure``: the /ocena page's bar chart of the dimensions and areas with the group's median
+    (presentation.assessment.bars_figure; its narrative paragraph is reused too);
   * ``table``: every node's row (domain.assessment.COLUMNS, headers in the language) with the
     leaves' normalised inputs — the XLSX sheet.
 No Streamlit here.
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from domain import assessment as AS
+from presentation import assessment as PA
 from i18n import fmt_num, t
 
 SHOWN_KINDS = ("overall", "dimension", "area")
@@ -80,25 +82,6 @@ def interval_text(lo, hi, lang: str) -> str:
     return f"{int(lo)}–{int(hi)}" if int(lo) != int(hi) else str(int(lo))
 
 
-def _figure(rows: pd.DataFrame, lang: str):
-    import plotly.graph_objects as go
-
-    shown = rows.loc[rows["kind"].isin(("dimension", "area"))].copy()
-    labels = [("" if k == "dimension" else "   ") + str(n) for k, n in zip(shown["kind"], shown["name"])]
-    scores = [float(s) if pd.notna(s) else 0.0 for s in shown["score"]]
-    texts = [score_text(s, lang) if pd.notna(s) else t("assess_report.no_data", lang) for s in shown["score"]]
-    colours = ["#0B3D66" if k == "dimension" else "#5B8DB8" for k in shown["kind"]]
-    fig = go.Figure(go.Bar(x=scores, y=labels, orientation="h", text=texts, textposition="outside",
-                           marker_color=colours, cliponaxis=False, hoverinfo="skip"))
-    fig.add_vline(x=50, line_dash="dash", line_color="#595959",
-                  annotation_text=t("assess_report.median_line", lang), annotation_position="top")
-    fig.update_layout(height=max(320, 34 * len(labels) + 110), margin=dict(l=10, r=40, t=40, b=50),
-                      xaxis=dict(range=[0, 108], title=t("assess_report.axis", lang), dtick=25),
-                      yaxis=dict(autorange="reversed"), plot_bgcolor="white", showlegend=False,
-                      font=dict(family="DejaVu Sans, Arial", size=12))
-    return fig
-
-
 def node_table(ac, lang: str) -> pd.DataFrame:
     """Every node (domain.assessment.COLUMNS) plus each leaf's normalised input, headers in ``lang``."""
     f = ac.frame.copy()
@@ -128,6 +111,8 @@ def summary(ac) -> AssessmentSummary:
                     rank=int(r0["rank"]), n=n, interval=interval_text(r0["rank_low"], r0["rank_high"], lang),
                     dynamics=dynamics_text(r0["dynamics"], lang))
     narrative = [t("assess_report.what", lang, group=PC_group(ctx))]
+    if res.interval is not None:  # the /ocena page's paragraph (it states the rank interval)
+        narrative.append(PA.narrative(ac))
     dims = f.loc[f["kind"] == "dimension"]
     dim_parts = [t("assess_report.dim_part", lang, name=d["name"], score=score_text(d["score"], lang),
                    dynamics=dynamics_text(d["dynamics"], lang)) for d in dims.to_dict("records")]
@@ -138,10 +123,6 @@ def summary(ac) -> AssessmentSummary:
     scores = dict(zip(f["node"], f["score"]))
     up_t = tuple(f"{names[k]} ({score_text(scores[k], lang)})" for k in up)
     down_t = tuple(f"{names[k]} ({score_text(scores[k], lang)})" for k in down)
-    if up_t:
-        narrative.append(t("assess_report.up", lang, items="; ".join(up_t)))
-    if down_t:
-        narrative.append(t("assess_report.down", lang, items="; ".join(down_t)))
     missing = int(f.loc[f["kind"] != "indicator", "score"].isna().sum())
     if missing:
         narrative.append(t("assess_report.missing", lang, n=missing))
@@ -156,7 +137,7 @@ def summary(ac) -> AssessmentSummary:
     return AssessmentSummary(
         title=t("assess_report.title", lang, name=name), overall=overall, narrative=tuple(narrative),
         method=t("assess_report.method", lang), header=header, rows=tuple(rows), kinds=tuple(shown["kind"]),
-        pulls_up=up_t, pulls_down=down_t, figure=_figure(shown, lang),
+        pulls_up=up_t, pulls_down=down_t, figure=PA.bars_figure(ac),
         figure_caption=t("assess_report.figure_caption", lang), sheet_name=t("assess_report.sheet", lang),
         table=node_table(ac, lang), score=_num(r0["score"]), rank=_int(r0["rank"]), group_size=n,
         rank_low=_int(r0["rank_low"]), rank_high=_int(r0["rank_high"]))
