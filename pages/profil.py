@@ -7,7 +7,7 @@ from components.router import page_head, require_app
 
 require_app()
 
-from components import embed, profile_area, profile_cards, profile_peers, profile_summary, share
+from components import embed, profile_area, profile_cards, profile_focus, profile_peers, profile_summary, share
 from presentation import profile_context
 from i18n import t
 
@@ -21,6 +21,8 @@ if ctx.group.method != "none":
         profile_peers.render_picker(ctx)
         profile_peers.render_definition(ctx)
         profile_peers.render_members(ctx)
+
+profile_focus.render(ctx)  # the card /ocena linked to (a sub-area's indicator)
 
 cards, summary = profile_context.cards_and_summary(ctx)
 if summary is not None:
