@@ -8,6 +8,10 @@
   python cli.py assess --teryt CODE [--peers SPEC] | --area CODE,CODE,...
                                              the synthetic assessment against the comparison group (CSV)
   python cli.py report                       print the last ingest's reconciliation report
+  python cli.py report --teryt CODE|--area CODES --format docx|pdf|pptx|xlsx -o FILE [--lang en]
+                                             write a unit's (or area's) report file
+  python cli.py deck --units FILE_OR_CODES -o FILE.pptx [--lang en] [--indicator ID]
+                                             one seminar deck for many gminy, each against its own peers
   python cli.py status                       exit 0 if the store holds data
   python cli.py indicators                   list indicator ids with names and units
   python cli.py bdl fetch VAR --level gmina|powiat|wojewodztwo --year Y [--year Y ...]
@@ -135,7 +139,37 @@ def cmd_status(args) -> int:
 def cmd_report(args) -> int:
     store = _store()
     _require_data(store)
-    _print_report(store.report())
+    if args.teryt is None and args.area is None:  # no unit: the reconciliation report, as always
+        if args.format or args.output:
+            raise CliError("--format/-o need --teryt CODE or --area CODES")
+        _print_report(store.report())
+        return 0
+    from reports.commands import UsageError, write_report
+
+    if not args.format or not args.output:
+        raise CliError("a report file needs --format docx|pdf|pptx|xlsx and -o FILE")
+    try:
+        notes = write_report(store, teryt=args.teryt, area=args.area, fmt=args.format, output=args.output,
+                             lang=args.lang, peers=args.peers)
+    except UsageError as exc:
+        raise CliError(str(exc)) from None
+    for line in notes:
+        print(line, file=sys.stderr)
+    return 0
+
+
+def cmd_deck(args) -> int:
+    from reports.commands import UsageError, write_deck
+
+    store = _store()
+    _require_data(store)
+    try:
+        notes = write_deck(store, units=args.units, output=args.output, lang=args.lang, indicator=args.indicator,
+                           title=args.title or "", base_url=args.base_url, peers=args.peers)
+    except UsageError as exc:
+        raise CliError(str(exc)) from None
+    for line in notes:
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -634,8 +668,24 @@ def build_parser() -> argparse.ArgumentParser:
     asx.set_defaults(func=cmd_assess)
     st_ = sub.add_parser("status", help="exit 0 if the store holds data")
     st_.set_defaults(func=cmd_status)
-    rep = sub.add_parser("report", help="print the last ingest's reconciliation report")
+    rep = sub.add_parser("report", help="print the last ingest's reconciliation report, or write a unit's report file")
+    rwhat = rep.add_mutually_exclusive_group()
+    rwhat.add_argument("--teryt", help="the unit's TERYT code (2, 4, 6 or 7 digits, or PL)")
+    rwhat.add_argument("--area", help="a functional area: comma-separated gmina codes")
+    rep.add_argument("--format", choices=["docx", "pdf", "pptx", "xlsx"], help="file format")
+    rep.add_argument("-o", "--output", help="output file (its suffix must match --format)")
+    rep.add_argument("--lang", choices=["pl", "en"], default="pl")
+    rep.add_argument("--peers", help="peer group as in the URL (typology, knn:k=10, custom:CODE,...)")
     rep.set_defaults(func=cmd_report)
+    dk = sub.add_parser("deck", help="one seminar deck (PPTX) for many gminy, each against its own peers")
+    dk.add_argument("--units", required=True, help="a CSV/TXT/XLSX list of gminy, or codes/names: '1261011,Bolesławiec'")
+    dk.add_argument("-o", "--output", required=True, help="output .pptx file")
+    dk.add_argument("--lang", choices=["pl", "en"], default="pl")
+    dk.add_argument("--indicator", help="overview slide: this indicator's position in each gmina's group (default: the synthetic assessment)")
+    dk.add_argument("--title", help="title of the first slide")
+    dk.add_argument("--base-url", help="the app's address for the profile links (default http://localhost:8501)")
+    dk.add_argument("--peers", help="peer group as in the URL (default: typology)")
+    dk.set_defaults(func=cmd_deck)
     ind = sub.add_parser("indicators", help="list indicators")
     ind.set_defaults(func=cmd_indicators)
     bdl = sub.add_parser("bdl", help="GUS Local Data Bank (BDL) API: fetch and search variables")

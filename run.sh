@@ -6,6 +6,8 @@
 #   ./run.sh ingest   (re)build the store from the mirror
 #   ./run.sh api      the read-only data API on http://127.0.0.1:8502/api/v1 (MRL_API_HOST, MRL_API_PORT;
 #                     extra arguments go to `python -m api`, e.g. --port 9000)
+#   ./run.sh deploy   the deployment recipe on this machine: PostgreSQL, one replica per core and
+#                     nginx in front on http://127.0.0.1:8080 (deploy/local.sh; Ctrl-C stops all)
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -48,8 +50,12 @@ case "${1:-run}" in
     shift
     exec "$VENV/bin/python" -m api "$@"
     ;;
+  deploy)
+    setup
+    PYTHON_BIN="$(cd "$(dirname "$VENV/bin/python")" && pwd)/python" exec deploy/local.sh
+    ;;
   *)
-    echo "usage: ./run.sh [run|test|ingest|api]" >&2
+    echo "usage: ./run.sh [run|test|ingest|api|deploy]" >&2
     exit 2
     ;;
 esac
