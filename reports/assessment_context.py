@@ -27,9 +27,18 @@ def _raw_tree(path: str) -> dict:
     return AS._read(path)
 
 
+@lru_cache(maxsize=1)
+def _committed_indicators():
+    from loaders.catalogue import load_catalogue
+
+    return dict(load_catalogue().indicators)
+
+
 def tree_for(indicators) -> AS.Tree:
-    """The committed tree, validated against ``indicators`` (the store's, user ones included)."""
-    return AS.load_tree(_raw_tree(str(AS.TREE_PATH)), indicators)
+    """The committed tree, validated against ``indicators`` (the store's, user ones included).
+    A leaf the committed catalogue defines but a store built before it lacks (not re-ingested yet)
+    is valid and simply has no values: "brak danych", never an error page."""
+    return AS.load_tree(_raw_tree(str(AS.TREE_PATH)), {**_committed_indicators(), **dict(indicators)})
 
 
 @dataclass
