@@ -123,3 +123,13 @@ def test_coverage_of_partial_indicator_is_explicit(any_store):
     # culture: BDL lists ~1,930 gminy only, so the country sum is withheld, never a silent partial sum
     row = value(any_store, "PL", "cultural_events", 2019)
     assert row["n"] < row["of"] and math.isnan(row["value"]) and "withheld" in row["flag"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("0201044", ("0201043", "part:town_part")),  # town part of Nowogrodziec: named, not "an old code"
+    ("0201045", ("0201043", "part:rural_part")),
+    ("1465028", ("1465011", "part:dzielnica")),  # a Warsaw dzielnica -> the city
+    ("0299044", (None, "unknown")),
+])
+def test_resolve_code_names_parts_of_gminy(any_store, text, expected):
+    assert any_store.resolve_code(text) == expected
