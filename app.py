@@ -24,6 +24,7 @@ if public:  # private pages answer their address with a notice instead of silent
 nav = st.navigation(pages)
 if ingest is not None:
     sidebar.validate_unit(ingest)
+    messages.guarded(sidebar.validate_indicator, ingest)
     messages.guarded(areas_state.validate, ingest, lang)
 sidebar.render(ingest)
 messages.show_url_problems(lang)

@@ -40,12 +40,26 @@ def validate_unit(ingest: str) -> None:
     if v.unit in set(units["code"]):
         return
     code, note = services.store().resolve_code(v.unit)
-    if code and code in set(units["code"]):
+    if code and code in set(units["code"]) and note.startswith("part:"):
+        # a town/rural part or a city district: say what it is, never "a former code"
+        name = units.loc[units["code"] == code, "name"].iloc[0]
+        state.add_problem("unit", v.unit, f"{note}:{code}:{name}")
+        state.update(unit=code)
+    elif code and code in set(units["code"]):
         state.add_problem("unit", v.unit, "recoded:" + code)
         state.update(unit=code)
     else:
         state.add_problem("unit", v.unit, "unknown_unit")
         state.update(unit=None)
+
+
+def validate_indicator(ingest: str) -> None:
+    """An ``indicator=`` the store does not know is named in a warning (the map page's words) and
+    dropped from the view and the URL, on every page."""
+    v = state.view()
+    if v.indicator and v.indicator not in services.indicators(ingest):
+        state.add_problem("indicator", v.indicator, "unknown_indicator")
+        state.update(indicator=None)
 
 
 def render(ingest: str | None) -> None:
