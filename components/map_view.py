@@ -265,7 +265,11 @@ def subject_outlines(ingest: str, p: MapParams, frame: pd.DataFrame, geo_url: st
     ctx = profile_context.build(SP.source(ingest), v.unit, v.peers, lang, area=shown.members)
     if ctx.group.method in ("none", "members") or not ctx.group.codes:
         return outlines, None
-    url = geo_url if ctx.group.level == p.level else smap.layer_url(ingest, ctx.group.level)
+    if ctx.group.level != p.level:
+        # peers are drawn only on their own level's map: a gmina's 33 city peers outlined over
+        # województwa (or powiaty) said nothing about the units on that map
+        return outlines, None
+    url = geo_url
     if url:
         peers = Outline(codes=ctx.group.codes, geojson=url, role="peer_outline", width=2.0,
                         label=_legend("peer_outline", t("map.peers_outline", lang, n=ctx.group.n)))
