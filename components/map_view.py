@@ -59,13 +59,17 @@ def ranking_table(frame: pd.DataFrame, *, indicator: Indicator, level: str, lang
     """Rows for the ranking table (localised headers), their unit codes, and the position of the
     selected unit. The value column stays numeric (it sorts right); the caller formats it."""
     rows = frame if full or len(frame) <= COMPACT_ABOVE else window(frame, selected, top=5, around=5)
+    # Four narrow columns, so the values fit beside the map at 1600 px (a "Rodzaj" column and the
+    # header "Wartość (osoby na km²)" pushed them out of view): a name that several units of the
+    # level share gets its type in brackets ("Bolesławiec (miejska)"), the unit is in the heading.
+    repeated = set(frame.loc[frame["name"].duplicated(keep=False), "name"])
+    names = [f"{r['name']} ({type_label(r, lang)})" if r["name"] in repeated else r["name"]
+             for r in rows.to_dict("records")]
     out = pd.DataFrame({
         t("rank.col_rank", lang): rows["rank"].astype("Int64"),
-        t("rank.col_unit", lang): rows["name"],
+        t("rank.col_unit", lang): names,
     })
-    if level != "wojewodztwo":
-        out[t("rank.col_type", lang)] = [type_label(r, lang) for r in rows.to_dict("records")]
-    out[t("rank.col_value", lang, unit=indicator.unit(lang))] = rows["value"]
+    out[t("rank.col_value_short", lang)] = rows["value"]
     out[t("rank.col_pct", lang)] = rows["percentile"].astype("Int64")
     codes = rows["code"].tolist()
     pos = codes.index(selected) if selected in codes else None
@@ -389,7 +393,7 @@ def render(ingest: str | None, lang: str) -> None:
         fig = choropleth_figure(ranking=frame, classification=c, colours=colours, geojson=geo_url, indicator=ind,
                                 year=p.year, level=p.level, lang=lang, outlines=outlines,
                                 context_geojson=context_url, context_codes=context_codes,
-                                height=470 + 24 * (c.k + 3) if phone else 660, compact=phone, feature_index={code: n for n, code in enumerate(fcodes)})
+                                height=470 + 24 * (c.k + 3) if phone else 620, compact=phone, feature_index={code: n for n, code in enumerate(fcodes)})
         key = f"map_chart_{p.level}"
         title = t("map.alt", lang, name=ind.name(lang), year=p.year)
         a11y.chart(fig, summary=a11y.extremes_summary(frame, title=title, unit=ind.unit(lang), decimals=ind.decimals,
@@ -435,7 +439,8 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
              phone: bool = False) -> None:
     n = int(frame["value"].notna().sum())
     by = t("rank.by_value" if ind.polarity == "neutral" else f"rank.by_{ind.polarity}", lang)
-    st.markdown("**" + t("rank.title", lang, units=t(f"map.level_plural.{p.level}", lang)) + "** · " + by)
+    st.markdown("**" + t("rank.title", lang, units=t(f"map.level_plural.{p.level}", lang)) + "** · "
+                + t("rank.values_in", lang, unit=ind.unit(lang)) + " · " + by)
     summary = selected_summary(frame, selected, indicator=ind, level=p.level, year=p.year, lang=lang)
     if summary:
         st.markdown(summary)
@@ -443,7 +448,7 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
     if len(frame) > COMPACT_ABOVE:
         full = st.toggle(t("rank.show_all", lang, n=fmt_num(len(frame), 0, lang)), key="map_rank_all")
     table, codes, pos = ranking_table(frame, indicator=ind, level=p.level, lang=lang, selected=selected, full=full)
-    value_col = t("rank.col_value", lang, unit=ind.unit(lang))
+    value_col = t("rank.col_value_short", lang)
     dec = int(ind.decimals)
     styler = table.style.format({value_col: lambda v: fmt_num(v, dec, lang)}, na_rep="–")
     styler = styler.format(lambda v: "–" if pd.isna(v) else str(v),
@@ -452,10 +457,14 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
         styler = styler.apply(lambda r: ["background-color: #fde2cf; font-weight: 600" if r.name == pos else ""
                                          for _ in r], axis=1)
     key = f"map_rank_{p.level}_{p.indicator}_{p.year}_{selected}_{full}"
-    order = [col for col in table.columns if not (phone and col == t("rank.col_type", lang))]
+    # a phone shows rank, unit and value only (the percentile is in the line above the table)
+    order = [col for col in table.columns if not (phone and col == t("rank.col_pct", lang))]
     st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(table) + 1), 520), column_order=order,
                  on_select=partial(_on_table_select, key, codes), selection_mode="single-row", key=key,
-                 column_config={t("rank.col_pct", lang): st.column_config.NumberColumn(help=t("rank.pct_help", lang)),
-                                t("rank.col_rank", lang): st.column_config.NumberColumn(help=t("rank.rank_help", lang))})
+                 column_config={
+                     t("rank.col_rank", lang): st.column_config.NumberColumn(help=t("rank.rank_help", lang), width=60),
+                     t("rank.col_unit", lang): st.column_config.TextColumn(width=150),
+                     value_col: st.column_config.Column(help=t("rank.col_value", lang, unit=ind.unit(lang)), width=96),
+                     t("rank.col_pct", lang): st.column_config.NumberColumn(help=t("rank.pct_help", lang), width=76)})
     if not full:
         st.caption(t("rank.compact_note", lang, shown=fmt_num(len(table), 0, lang), n=fmt_num(n, 0, lang)))

@@ -189,13 +189,10 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
             fig.add_trace(outline_trace(codes=o.codes, geojson=o.geojson, role=o.role, label=o.label,
                                         width=o.width))
     # The legend sits below the map, never over it (over the map it hid part of Dolnośląskie):
-    # one entry per line on a phone, two columns on a desktop.
-    legend = ({"orientation": "v", "x": 0, "y": -0.01, "yanchor": "top", "xanchor": "left"} if compact else
-              {"orientation": "h", "x": 0, "y": -0.01, "yanchor": "top", "xanchor": "left",
-               "entrywidth": 0.5, "entrywidthmode": "fraction"})
-    if not compact:  # ``height`` is the map's; the legend's rows (title + two entries a row) come on top
-        entries = sum(1 for d in fig.data if d.showlegend)
-        height += 30 + 24 * math.ceil(entries / 2)
+    # one entry per line, as a list read from the highest class down.
+    legend = {"orientation": "v", "x": 0, "y": -0.01, "yanchor": "top", "xanchor": "left"}
+    if not compact:  # ``height`` is the map's; the legend's rows (its title + one per entry) come on top
+        height += 30 + 22 * sum(1 for d in fig.data if d.showlegend)
     fig.update_layout(
         geo={"visible": False, "bgcolor": "white", "projection": {"type": "mercator"},
              "lonaxis": {"range": list(POLAND_LON)},
