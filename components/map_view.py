@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import services
-from components import a11y, state, subject
+from components import a11y, device, state, subject
 from presentation import profile_context
 from presentation.labels import gminy_word, source_lookup
 from presentation.profile_context import group_text
@@ -282,11 +282,7 @@ def subject_outlines(ingest: str, p: MapParams, frame: pd.DataFrame, geo_url: st
 
 
 def _is_phone() -> bool:
-    try:
-        ua = st.context.headers.get("User-Agent", "") or ""
-    except Exception:  # noqa: BLE001 - no request context (AppTest)
-        return False
-    return "Mobi" in ua or "Android" in ua
+    return device.is_phone()
 
 
 # -- rendering --------------------------------------------------------------------------------------
