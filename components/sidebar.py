@@ -24,6 +24,13 @@ def find_unit(ingest: str, value) -> str | None:
     if value in known:
         return value
     text = str(value).strip()[:100]
+    # the start of a label, as listed under the box ("Bolesławiec — gmina wiejska" + Enter, or a
+    # click on Streamlit's "Add: …" line): the first unit listed, as the user saw it
+    options, labels = services.unit_picker(ingest, state.lang())
+    low = text.casefold()
+    listed = next((c for c in options if labels.get(c, "").casefold().startswith(low)), None)
+    if listed is not None:
+        return listed
     code = search.best(text, units)
     if code is not None:
         return code
