@@ -5,7 +5,13 @@
                                              print a unit's values as CSV
   python cli.py show --area CODE,CODE,... [--indicator ID] [--year Y]
                                              print a functional area's (group of gminy) values
+  python cli.py assess --teryt CODE [--peers SPEC] | --area CODE,CODE,...
+                                             the synthetic assessment against the comparison group (CSV)
   python cli.py report                       print the last ingest's reconciliation report
+  python cli.py report --teryt CODE|--area CODES --format docx|pdf|pptx|xlsx -o FILE [--lang en]
+                                             write a unit's (or area's) report file
+  python cli.py deck --units FILE_OR_CODES -o FILE.pptx [--lang en] [--indicator ID]
+                                             one seminar deck for many gminy, each against its own peers
   python cli.py status                       exit 0 if the store holds data
   python cli.py indicators                   list indicator ids with names and units
   python cli.py bdl fetch VAR --level gmina|powiat|wojewodztwo --year Y [--year Y ...]
@@ -14,6 +20,13 @@
   python cli.py bdl subject ID               list the variables of a BDL subject (e.g. P1312)
   python cli.py bdl quota                    requests counted against the BDL API limits
   python cli.py own delete ID                remove a user indicator (own data or BDL API)
+  python cli.py plan import FILE (--teryt CODE | --area CODES) [--name NAME]
+                                             import a strategy's targets file; prints the plan id
+  python cli.py plan status PLAN_ID          the plan's progress per target as CSV
+  python cli.py plan list [--teryt CODE]     saved plans (id, name, subject, targets)
+  python cli.py plan export PLAN_ID FILE [--progress] [--lang pl|en]
+                                             the plan file (or the progress table) as .xlsx or .csv
+  python cli.py plan delete PLAN_ID          delete a plan
 
 Bad input prints one line on stderr and exits with status 2; a BDL API failure (offline, quota
 used up, server errors) prints what happened and exits with status 1 — nothing is changed then.
@@ -126,7 +139,37 @@ def cmd_status(args) -> int:
 def cmd_report(args) -> int:
     store = _store()
     _require_data(store)
-    _print_report(store.report())
+    if args.teryt is None and args.area is None:  # no unit: the reconciliation report, as always
+        if args.format or args.output:
+            raise CliError("--format/-o need --teryt CODE or --area CODES")
+        _print_report(store.report())
+        return 0
+    from reports.commands import UsageError, write_report
+
+    if not args.format or not args.output:
+        raise CliError("a report file needs --format docx|pdf|pptx|xlsx and -o FILE")
+    try:
+        notes = write_report(store, teryt=args.teryt, area=args.area, fmt=args.format, output=args.output,
+                             lang=args.lang, peers=args.peers)
+    except UsageError as exc:
+        raise CliError(str(exc)) from None
+    for line in notes:
+        print(line, file=sys.stderr)
+    return 0
+
+
+def cmd_deck(args) -> int:
+    from reports.commands import UsageError, write_deck
+
+    store = _store()
+    _require_data(store)
+    try:
+        notes = write_deck(store, units=args.units, output=args.output, lang=args.lang, indicator=args.indicator,
+                           title=args.title or "", base_url=args.base_url, peers=args.peers)
+    except UsageError as exc:
+        raise CliError(str(exc)) from None
+    for line in notes:
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -235,6 +278,88 @@ def _show_area(store, args) -> int:
         print("no values for this area" + (f" {args.indicator}" if args.indicator else "")
               + (f" in {args.year}" if args.year is not None else ""), file=sys.stderr)
     return 0
+
+
+ASSESS_HEADER = ["node", "parent", "kind", "name", "year", "value", "direction", "score", "rank", "group_size",
+                 "rank_low", "rank_high", "dynamics", "coverage"]
+
+
+def _check_peers(peers: str | None, indicators) -> None:
+    """Reject a malformed ``--peers`` (the profile's syntax) or a kNN weight on an unknown indicator."""
+    from domain import peers as P
+
+    if peers is None:
+        return
+    try:
+        spec = P.parse_spec(peers)
+    except ValueError:
+        raise CliError(f"malformed --peers {peers!r}: use typology, typology:woj, members, "
+                       f"knn:k=10[;w=indicator*weight,...] or custom:CODE,CODE") from None
+    unknown = [i for i in spec.knn.indicators if i not in indicators] if spec.method == "knn" else []
+    if unknown:
+        raise CliError(f"--peers: unknown indicator {unknown[0]!r}; list them with `python cli.py indicators`")
+    if spec.method == "custom" and not spec.codes:
+        raise CliError("--peers custom: needs at least one code")
+
+
+def cmd_assess(args) -> int:
+    """`assess`: the synthetic assessment of a unit or an area against its comparison group (CSV)."""
+    from domain import areas as A
+    from reports.assessment_context import gather
+    from reports.source import StoreSource
+
+    store = _store()
+    _require_data(store)
+    indicators = store.indicators()
+    _check_peers(args.peers, indicators)
+    src = StoreSource(store)
+    if args.area is not None:
+        codes = [c for c in args.area.replace(";", ",").split(",") if c.strip()]
+        matched = A.resolve_definition(codes, store.units(include_historical=True), store.resolve_code)
+        if not matched.problems.empty:
+            bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})"
+                            for r in matched.problems.itertuples())
+            raise CliError(f"--area: not usable as gmina codes: {bad}")
+        try:
+            A.check_size(matched.codes)
+        except A.AreaError:
+            raise CliError(f"--area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, "
+                           f"got {len(matched.codes)}") from None
+        if args.peers and args.peers.startswith("typology:"):
+            raise CliError("--peers typology:woj is for units; an area takes members, typology, knn or custom")
+        ac = gather(src, None, args.peers, args.lang, area=tuple(matched.codes))
+    else:
+        code, note = store.resolve_code(args.teryt)
+        if code is None:
+            raise CliError(f"unknown TERYT code {args.teryt!r}: no unit has this code"
+                           if note != "malformed" else _malformed(args.teryt))
+        if note:
+            print(f"note: {args.teryt} is an old code; assessing {code}", file=sys.stderr)
+        if code == "PL":
+            raise CliError("Poland has no comparison group: assess a województwo, powiat or gmina")
+        if args.peers == "members":
+            raise CliError("--peers members is for functional areas (--area)")
+        ac = gather(src, code, args.peers, args.lang)
+    group = ac.ctx.group
+    if group.rejected:
+        raise CliError(f"--peers custom: not units of the level {ac.ctx.level}: {', '.join(group.rejected)}")
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(ASSESS_HEADER)
+    for r in ac.frame.itertuples(index=False):
+        w.writerow([_cell(v) for v in r])
+    print(f"{ac.ctx.code}: group {group.method} of {group.n + 1} ({group.n} peers); reference years "
+          + ", ".join(f"{i} {y}" for i, y in ac.result.ref_years.items() if y is not None), file=sys.stderr)
+    return 0
+
+
+def _cell(v) -> str:
+    import pandas as pd
+
+    if isinstance(v, str):
+        return v
+    if v is None or pd.isna(v):
+        return ""
+    return format_number(float(v))
 
 
 EXIT_API = 1
@@ -405,6 +530,119 @@ def cmd_own_delete(args) -> int:
     return 0
 
 
+# -- strategy plans (issue 14) ------------------------------------------------------------------
+def _plan_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"invalid plan id: {text!r} (a whole number, see `plan list`)")
+    return int(text)
+
+
+def _load_plan(store, plan_id: int):
+    from store import plans as SP
+
+    plan = SP.load(store, plan_id)
+    if plan is None:
+        raise CliError(f"no plan {plan_id}; list them with `python cli.py plan list`")
+    return plan
+
+
+def cmd_plan_import(args) -> int:
+    from pathlib import Path
+
+    from loaders.plan_file import PlanFileError
+    from reports.strategy import problem_text
+    from store import plans as SP
+
+    store = _store()
+    _require_data(store)
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no such file: {args.file}")
+    try:
+        subject, codes = SP.resolve_subject(store, teryt=args.teryt, area=args.area)
+    except SP.SubjectError as exc:
+        raise CliError(str(exc)) from None
+    name = (args.name or path.stem).strip()
+    if not name or len(name) > 300 or name.startswith(("=", "@")):
+        raise CliError("--name must be 1 to 300 characters and not start with = or @")
+    try:
+        plan_id = SP.import_file(store, path.read_bytes(), path.name, subject=subject, name=name,
+                                 subject_codes=codes or None, adopted=args.adopted)
+    except PlanFileError as exc:
+        problems = [problem_text(p, args.lang) for p in exc.problems]
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise CliError(f"{path.name}: nothing imported: " + "; ".join(problems[:3]) + more) from None
+    print(plan_id)
+    return 0
+
+
+def cmd_plan_status(args) -> int:
+    from reports import strategy as RS
+    from reports.source import StoreSource
+
+    store = _store()
+    _require_data(store)
+    plan = _load_plan(store, args.plan_id)
+    pp = RS.evaluate_plan(StoreSource(store), plan, "en", peers=args.peers)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(RS.STATUS_HEADER)
+    w.writerows(RS.status_rows(pp))
+    print(f"plan {plan.id}: {plan.name} — {pp.subject_label}; peers: {pp.peer_text}", file=sys.stderr)
+    if args.show_peers:
+        print("peer codes: " + ",".join(pp.peer_codes), file=sys.stderr)
+    return 0
+
+
+def cmd_plan_list(args) -> int:
+    from store import plans as SP
+
+    store = _store()
+    _require_data(store)
+    subject = None
+    if args.teryt is not None:
+        try:
+            subject, _ = SP.resolve_subject(store, teryt=args.teryt)
+        except SP.SubjectError as exc:
+            raise CliError(str(exc)) from None
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["id", "name", "subject", "targets", "updated_at"])
+    for r in store.plans(subject).itertuples():
+        plan = SP.load(store, int(r.id))
+        w.writerow([int(r.id), r.name, r.subject, len(plan.targets) if plan else "", r.updated_at])
+    return 0
+
+
+def cmd_plan_export(args) -> int:
+    from pathlib import Path
+
+    from reports import strategy as RS
+    from reports.source import StoreSource
+
+    store = _store()
+    _require_data(store)
+    plan = _load_plan(store, args.plan_id)
+    fmt = Path(args.file).suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "csv"):
+        raise CliError(f"the output file must end in .xlsx or .csv: {args.file}")
+    if args.progress:
+        pp = RS.evaluate_plan(StoreSource(store), plan, args.lang)
+        data = RS.progress_bytes(pp, store.indicators(), fmt)
+    else:
+        data = RS.plan_file_bytes(plan, store.indicators(), fmt, args.lang)
+    Path(args.file).write_bytes(data)
+    print(f"wrote {args.file} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_plan_delete(args) -> int:
+    store = _store()
+    _require_data(store)
+    if not store.delete_plan(args.plan_id):
+        raise CliError(f"no plan {args.plan_id}; list them with `python cli.py plan list`")
+    print(f"deleted plan {args.plan_id}")
+    return 0
+
+
 def _year(text: str) -> int:
     try:
         y = int(text)
@@ -428,10 +666,34 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--indicator", help="indicator id (see `indicators`)")
     show.add_argument("--year", type=int, help="only this year")
     show.set_defaults(func=cmd_show)
+    asx = sub.add_parser("assess", help="the synthetic assessment of a unit or an area as CSV")
+    what = asx.add_mutually_exclusive_group(required=True)
+    what.add_argument("--teryt", help="TERYT code: 2, 4, 6 or 7 digits")
+    what.add_argument("--area", help="a functional area: comma-separated gmina codes (6 or 7 digits)")
+    asx.add_argument("--peers", help="comparison group as in the URL: typology (default), typology:woj, "
+                                     "knn:k=10;w=..., custom:CODE,CODE, members (areas; default for them)")
+    asx.add_argument("--lang", choices=["pl", "en"], default="pl", help="language of the node names")
+    asx.set_defaults(func=cmd_assess)
     st_ = sub.add_parser("status", help="exit 0 if the store holds data")
     st_.set_defaults(func=cmd_status)
-    rep = sub.add_parser("report", help="print the last ingest's reconciliation report")
+    rep = sub.add_parser("report", help="print the last ingest's reconciliation report, or write a unit's report file")
+    rwhat = rep.add_mutually_exclusive_group()
+    rwhat.add_argument("--teryt", help="the unit's TERYT code (2, 4, 6 or 7 digits, or PL)")
+    rwhat.add_argument("--area", help="a functional area: comma-separated gmina codes")
+    rep.add_argument("--format", choices=["docx", "pdf", "pptx", "xlsx"], help="file format")
+    rep.add_argument("-o", "--output", help="output file (its suffix must match --format)")
+    rep.add_argument("--lang", choices=["pl", "en"], default="pl")
+    rep.add_argument("--peers", help="peer group as in the URL (typology, knn:k=10, custom:CODE,...)")
     rep.set_defaults(func=cmd_report)
+    dk = sub.add_parser("deck", help="one seminar deck (PPTX) for many gminy, each against its own peers")
+    dk.add_argument("--units", required=True, help="a CSV/TXT/XLSX list of gminy, or codes/names: '1261011,Bolesławiec'")
+    dk.add_argument("-o", "--output", required=True, help="output .pptx file")
+    dk.add_argument("--lang", choices=["pl", "en"], default="pl")
+    dk.add_argument("--indicator", help="overview slide: this indicator's position in each gmina's group (default: the synthetic assessment)")
+    dk.add_argument("--title", help="title of the first slide")
+    dk.add_argument("--base-url", help="the app's address for the profile links (default http://localhost:8501)")
+    dk.add_argument("--peers", help="peer group as in the URL (default: typology)")
+    dk.set_defaults(func=cmd_deck)
     ind = sub.add_parser("indicators", help="list indicators")
     ind.set_defaults(func=cmd_indicators)
     bdl = sub.add_parser("bdl", help="GUS Local Data Bank (BDL) API: fetch and search variables")
@@ -463,6 +725,34 @@ def build_parser() -> argparse.ArgumentParser:
     od = osub.add_parser("delete", help="delete a user indicator")
     od.add_argument("indicator")
     od.set_defaults(func=cmd_own_delete)
+    plan = sub.add_parser("plan", help="strategy plans: goals, targets and their progress")
+    psub = plan.add_subparsers(dest="plan_command", required=True)
+    pi = psub.add_parser("import", help="import a targets file (XLSX/CSV, one row per target)")
+    pi.add_argument("file")
+    who = pi.add_mutually_exclusive_group(required=True)
+    who.add_argument("--teryt", help="the unit's TERYT code")
+    who.add_argument("--area", help="a functional area: comma-separated gmina codes")
+    pi.add_argument("--name", help="the plan's name (default: the file name)")
+    pi.add_argument("--adopted", type=_year, help="the year the plan was adopted")
+    pi.add_argument("--lang", choices=["pl", "en"], default="en", help="language of error messages")
+    pi.set_defaults(func=cmd_plan_import)
+    ps = psub.add_parser("status", help="progress per target as CSV")
+    ps.add_argument("plan_id", type=_plan_id)
+    ps.add_argument("--peers", help="peer group as in the profile's URL (default: typology)")
+    ps.add_argument("--show-peers", action="store_true", help="also list the peer group's codes on stderr")
+    ps.set_defaults(func=cmd_plan_status)
+    pl_ = psub.add_parser("list", help="saved plans")
+    pl_.add_argument("--teryt", help="only the plans of this unit")
+    pl_.set_defaults(func=cmd_plan_list)
+    pe = psub.add_parser("export", help="write the plan file or the progress table (.xlsx or .csv)")
+    pe.add_argument("plan_id", type=_plan_id)
+    pe.add_argument("file")
+    pe.add_argument("--progress", action="store_true", help="the filled-in progress table instead of the plan file")
+    pe.add_argument("--lang", choices=["pl", "en"], default="pl")
+    pe.set_defaults(func=cmd_plan_export)
+    pd_ = psub.add_parser("delete", help="delete a plan")
+    pd_.add_argument("plan_id", type=_plan_id)
+    pd_.set_defaults(func=cmd_plan_delete)
     return p
 
 

@@ -104,6 +104,7 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
                       geojson: str | dict, indicator: Indicator, year: int, level: str, lang: str,
                       outlines: Sequence[Outline] = (), context_geojson: str | dict | None = None,
                       context_codes: Sequence[str] = (), height: int = 640, compact: bool = False,
+                      grow_for_legend: bool = False,
                       feature_index: dict[str, int] | None = None) -> go.Figure:
     """The classed choropleth of one indicator/year/level.
 
@@ -111,6 +112,8 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
     has_geometry, n_ranked), in the same order as ``classification.classes``.
     ``context_geojson``/``context_codes``: outlines drawn over the units for orientation
     (województwa over gminy). ``compact``: legend below the map (phones).
+    ``grow_for_legend``: ``height`` is the map's own; the legend below it adds its rows (else the
+    legend takes its rows from ``height``, e.g. a fixed-height embed).
     ``feature_index``: unit code -> the feature's ``properties.i`` in the geometry file. Given, the
     unit traces locate features by that small integer (sent as a 2-byte typed array) instead of
     the 7-character code: about 18 KB less per gmina map. Clicks then report the index
@@ -191,7 +194,7 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
     # The legend sits below the map, never over it (over the map it hid part of Dolnośląskie):
     # one entry per line, as a list read from the highest class down.
     legend = {"orientation": "v", "x": 0, "y": -0.01, "yanchor": "top", "xanchor": "left"}
-    if not compact:  # ``height`` is the map's; the legend's rows (its title + one per entry) come on top
+    if grow_for_legend:  # ``height`` is the map's; the legend's rows (its title + one per entry) come on top
         height += 30 + 22 * sum(1 for d in fig.data if d.showlegend)
     fig.update_layout(
         geo={"visible": False, "bgcolor": "white", "projection": {"type": "mercator"},

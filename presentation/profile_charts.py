@@ -24,6 +24,7 @@ from domain.peers import needs_log
 from domain.profile import CARD_COLUMNS, age_structure, is_percent, level_change, peer_band, series
 from domain.rankings import rank_of, rank_series
 from i18n import fmt_num, t
+from i18n.plural import with_unit
 
 AGE_GROUPS = ("population_pre_working", "population_working", "population_post_working")
 KINDS = ("trend", "ranking", "distribution", "scatter", "quadrant", "age", "position")
@@ -51,8 +52,11 @@ class ChartResult:
 # --------------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------------
-def fmt_value(ind, lang):
-    return lambda v: "–" if v is None or pd.isna(v) else f"{fmt_num(v, ind.decimals, lang)} {ind.unit(lang)}".strip()
+def fmt_value(ind, lang, *, genitive: bool = False):
+    """A value with its unit agreeing with the number ("809 168 osób", "2 384 osoby na km²");
+    ``genitive`` after "z"/"do" ("wzrost z 757 740 do 809 168 osób")."""
+    return lambda v: "–" if v is None or pd.isna(v) else with_unit(
+        fmt_num(v, ind.decimals, lang), float(v), ind.unit(lang), lang, ind.decimals, genitive=genitive).strip()
 
 
 def axis_title(ind, lang, year=None) -> str:
@@ -226,7 +230,8 @@ def _trend_takeaway(ctx: ProfileContext, ind, unit: pd.DataFrame, band: pd.DataF
             change = fmt_num(diff, ind.decimals, lang, signed=True)
         direction = "flat" if abs(diff) < 10 ** -max(ind.decimals, 0) / 2 else ("up" if diff > 0 else "down")
         text = t(f"chart.takeaway.trend_{direction}", lang, name=ctx.short_name, indicator=ind.name(lang),
-                 first=fmt_num(first["value"], ind.decimals, lang), last=fmt(last["value"]), y0=int(first["year"]),
+                 first=fmt_num(first["value"], ind.decimals, lang),
+                 last=fmt_value(ind, lang, genitive=direction != "flat")(last["value"]), y0=int(first["year"]),
                  y1=int(last["year"]),
                  change=change)
     med = band.loc[band["year"] == int(last["year"]), "median"] if not band.empty else pd.Series(dtype=float)

@@ -33,3 +33,14 @@ def key_indicator_frame(model: ReportModel) -> tuple[pd.DataFrame, tuple[ColumnD
             frame[t(c, lang)] = frame[t(c, lang)].astype("Int64")
     docs = tuple(ColumnDoc(t(c, lang), t(d, lang)) for c, d, _ in cols)
     return frame, docs
+
+
+def extra_sheets(model: ReportModel) -> tuple:
+    """(sheet name, frame) pairs the report's XLSX adds after its data sheet: the strategy's
+    progress (issue 14) and the synthetic assessment's every node (issue 13)."""
+    out = []
+    if model.strategy is not None:
+        out.append((model.strategy.sheet_name, model.strategy.table))
+    if model.assessment is not None:
+        out.append((model.assessment.sheet_name, model.assessment.table))
+    return tuple(out)

@@ -43,9 +43,9 @@ def test_chart_slides_have_takeaway_titles_pictures_footers_and_notes(built):
         footer = [sh for sh in slide.shapes if sh.name == "Source footer"][0].text_frame.text
         assert footer.startswith("Źródło: ") and item.source in footer
         notes = slide.notes_slide.notes_text_frame.text
-        assert item.caption in notes and "Ludność ogółem: 809\xa0168 osoby (2024)" in notes
+        assert item.caption in notes and "Ludność ogółem: 809\xa0168 osób (2024)" in notes
     pop = list(prs.slides)[4]
-    assert "wzrost z 757\xa0740 do 809\xa0168 osoby" in pop.shapes.title.text_frame.text
+    assert "wzrost z 757\xa0740 do 809\xa0168 osób" in pop.shapes.title.text_frame.text
 
 
 def test_every_slide_has_a_source_footer(built):
@@ -61,7 +61,7 @@ def test_key_indicator_table_shows_real_values_and_ranks(built):
     table = [sh for sh in prs.slides[1].shapes if sh.has_table][0].table
     rows = [[table.cell(r, c).text_frame.text for c in range(len(table.columns))] for r in range(len(table.rows))]
     assert rows[0] == ["Wskaźnik", "Wartość", "Rok", "Miejsce w kraju", "Miejsce w grupie"]
-    assert ["Ludność ogółem", "809\xa0168 osoby", "2024", "2 / 2\xa0477", "2 / 34"] in rows
+    assert ["Ludność ogółem", "809\xa0168 osób", "2024", "2 / 2\xa0477", "2 / 34"] in rows
 
 
 def test_closing_slide_lists_sources_and_the_permalink(built):
