@@ -71,10 +71,11 @@ def level_inputs(src, level: str, tree: AS.Tree, n_units: int, *, area_code: str
 
 
 def gather(src, code: str | None, peers_param: str | None, lang: str, *, area=(), interval: bool = True,
-           inputs: AS.LevelInputs | None = None) -> AssessmentContext:
+           inputs: AS.LevelInputs | None = None, ctx: PC.ProfileContext | None = None) -> AssessmentContext:
     """Assess ``code`` (or the functional ``area``) against its comparison group (``peers_param``
-    as in the URL: None = typology for a unit, members for an area)."""
-    ctx = PC.build(src, code, peers_param, lang, area=area)
+    as in the URL: None = typology for a unit, members for an area). ``ctx``: the subject's profile
+    context when the caller has already built it for the same arguments."""
+    ctx = ctx or PC.build(src, code, peers_param, lang, area=area)
     tree = tree_for(ctx.indicators)
     if inputs is None:
         inputs = level_inputs(src, ctx.level, tree, len(ctx.units),
