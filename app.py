@@ -30,6 +30,7 @@ if embed.requested():  # an iframe on another site: the chosen element only, no 
     st.stop()
 if ingest is not None:
     sidebar.validate_unit(ingest)
+    messages.guarded(sidebar.validate_indicator, ingest)
     messages.guarded(areas_state.validate, ingest, lang)
 sidebar.render(ingest)
 messages.show_url_problems(lang)

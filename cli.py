@@ -195,6 +195,10 @@ def _malformed(text: str) -> str:
             f"6 or 7 digits (gmina), or PL")
 
 
+_PART_TEXT = {"town_part": "the town part of gmina", "rural_part": "the rural part of gmina",
+              "dzielnica": "a district (dzielnica) of the city of", "delegatura": "a delegatura of the city of"}
+
+
 def cmd_show(args) -> int:
     store = _store()
     _require_data(store)
@@ -204,12 +208,17 @@ def cmd_show(args) -> int:
     if code is None:
         raise CliError(f"unknown TERYT code {args.teryt!r}: no unit has this code"
                        if note != "malformed" else _malformed(args.teryt))
-    if note:
+    unit = store.unit(code)
+    if note.startswith("part:"):
+        # A part of a gmina is not a unit: say so, then show the whole gmina (exit 0).
+        print(f"note: {args.teryt} is {_PART_TEXT[note[5:]]} {unit['name']}; data are published for "
+              f"the whole {'city' if note[5:] in ('dzielnica', 'delegatura') else 'gmina'}: showing {code}",
+              file=sys.stderr)
+    elif note:
         print(f"note: {args.teryt} is an old code; showing {code}", file=sys.stderr)
     indicators = store.indicators()
     if args.indicator and args.indicator not in indicators:
         raise CliError(f"unknown indicator {args.indicator!r}; list them with `python cli.py indicators`")
-    unit = store.unit(code)
     df = store.unit_values(code, [args.indicator] if args.indicator else None)
     df = df.loc[df["value"].notna()]
     if args.year is not None:

@@ -17,9 +17,12 @@ from presentation.labels import gminy_word, picker_order, source_lookup, unit_la
 from presentation.navigation import page_path
 from domain import areas as A
 from domain import matching as M
+from domain import search
 from domain.catalogue import CATEGORIES, Indicator
 from settings import get_settings
 from i18n import fmt_num, t
+import services
+from presentation.data_text import md
 from services import areas as svc
 from services import map as svc_map
 from services.areas import MAX_BYTES, MAX_ROWS, AreaListError
@@ -91,8 +94,22 @@ def flash(lang: str) -> None:
 # choose / build
 # -------------------------------------------------------------------------------------------------
 
-def _on_members() -> None:
-    _set(st.session_state.get("ar_members") or ())
+def _on_members(ingest: str) -> None:
+    """Chips picked from the list are codes; text typed and entered ("wieliczka", "lodz",
+    "1219053") is searched among gminy (domain.search) and adds ONE gmina — Enter never adds all
+    matches (the multiselect's "Select N matches" is switched off)."""
+    chosen, unmatched = [], []
+    units = services.units(ingest)
+    gminy = units.loc[units["level"] == "gmina"]
+    known = set(gminy["code"])
+    for value in st.session_state.get("ar_members") or ():
+        if value in known:
+            chosen.append(value)
+            continue
+        code = search.best(str(value)[:100], gminy)
+        (chosen.append(code) if code else unmatched.append(str(value)[:100]))
+    st.session_state["ar_search_none"] = unmatched
+    _set(tuple(dict.fromkeys(chosen)))
 
 
 def _on_predefined(ingest: str, lang: str) -> None:
@@ -166,7 +183,10 @@ def render_builder(ingest: str, lang: str, codes: tuple[str, ...]) -> None:
     st.session_state["ar_members"] = [c for c in codes if c in lab]
     st.multiselect(t("areas.members", lang), gminy, key="ar_members", format_func=lambda c: lab.get(c, c),
                    placeholder=t("areas.members_placeholder", lang), help=t("areas.members_help", lang),
-                   max_selections=A.MAX_MEMBERS, on_change=_on_members)
+                   max_selections=A.MAX_MEMBERS, on_change=_on_members, args=(ingest,),
+                   select_all=False, accept_new_options=True, filter_mode="prefix")
+    for text in st.session_state.pop("ar_search_none", None) or ():
+        st.warning(t("areas.search_none", lang, value=md(text)), icon="⚠️")
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     with c1:
         st.selectbox(t("areas.add_group", lang), groups, key="ar_add_group", index=None,

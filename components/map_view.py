@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import services
-from components import a11y, embed, state, subject
+from components import a11y, device, embed, state, subject
 from presentation import profile_context
 from presentation.labels import gminy_word, source_lookup
 from presentation.profile_context import group_text
@@ -59,13 +59,17 @@ def ranking_table(frame: pd.DataFrame, *, indicator: Indicator, level: str, lang
     """Rows for the ranking table (localised headers), their unit codes, and the position of the
     selected unit. The value column stays numeric (it sorts right); the caller formats it."""
     rows = frame if full or len(frame) <= COMPACT_ABOVE else window(frame, selected, top=5, around=5)
+    # Four narrow columns, so the values fit beside the map at 1600 px (a "Rodzaj" column and the
+    # header "Wartość (osoby na km²)" pushed them out of view): a name that several units of the
+    # level share gets its type in brackets ("Bolesławiec (miejska)"), the unit is in the heading.
+    repeated = set(frame.loc[frame["name"].duplicated(keep=False), "name"])
+    names = [f"{r['name']} ({type_label(r, lang)})" if r["name"] in repeated else r["name"]
+             for r in rows.to_dict("records")]
     out = pd.DataFrame({
         t("rank.col_rank", lang): rows["rank"].astype("Int64"),
-        t("rank.col_unit", lang): rows["name"],
+        t("rank.col_unit", lang): names,
     })
-    if level != "wojewodztwo":
-        out[t("rank.col_type", lang)] = [type_label(r, lang) for r in rows.to_dict("records")]
-    out[t("rank.col_value", lang, unit=indicator.unit(lang))] = rows["value"]
+    out[t("rank.col_value_short", lang)] = rows["value"]
     out[t("rank.col_pct", lang)] = rows["percentile"].astype("Int64")
     codes = rows["code"].tolist()
     pos = codes.index(selected) if selected in codes else None
@@ -265,7 +269,11 @@ def subject_outlines(ingest: str, p: MapParams, frame: pd.DataFrame, geo_url: st
     ctx = profile_context.build(SP.source(ingest), v.unit, v.peers, lang, area=shown.members)
     if ctx.group.method in ("none", "members") or not ctx.group.codes:
         return outlines, None
-    url = geo_url if ctx.group.level == p.level else smap.layer_url(ingest, ctx.group.level)
+    if ctx.group.level != p.level:
+        # peers are drawn only on their own level's map: a gmina's 33 city peers outlined over
+        # województwa (or powiaty) said nothing about the units on that map
+        return outlines, None
+    url = geo_url
     if url:
         peers = Outline(codes=ctx.group.codes, geojson=url, role="peer_outline", width=2.0,
                         label=_legend("peer_outline", t("map.peers_outline", lang, n=ctx.group.n)))
@@ -274,11 +282,7 @@ def subject_outlines(ingest: str, p: MapParams, frame: pd.DataFrame, geo_url: st
 
 
 def _is_phone() -> bool:
-    try:
-        ua = st.context.headers.get("User-Agent", "") or ""
-    except Exception:  # noqa: BLE001 - no request context (AppTest)
-        return False
-    return "Mobi" in ua or "Android" in ua
+    return device.is_phone()
 
 
 # -- rendering --------------------------------------------------------------------------------------
@@ -385,7 +389,7 @@ def render(ingest: str | None, lang: str) -> None:
         fig = choropleth_figure(ranking=frame, classification=c, colours=colours, geojson=geo_url, indicator=ind,
                                 year=p.year, level=p.level, lang=lang, outlines=outlines,
                                 context_geojson=context_url, context_codes=context_codes,
-                                height=470 + 24 * (c.k + 3) if phone else 660, compact=phone, feature_index={code: n for n, code in enumerate(fcodes)})
+                                height=470 + 24 * (c.k + 3) if phone else 620, compact=phone, grow_for_legend=not phone, feature_index={code: n for n, code in enumerate(fcodes)})
         key = f"map_chart_{p.level}"
         title = t("map.alt", lang, name=ind.name(lang), year=p.year)
         a11y.chart(fig, summary=a11y.extremes_summary(frame, title=title, unit=ind.unit(lang), decimals=ind.decimals,
@@ -432,7 +436,8 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
              phone: bool = False) -> None:
     n = int(frame["value"].notna().sum())
     by = t("rank.by_value" if ind.polarity == "neutral" else f"rank.by_{ind.polarity}", lang)
-    st.markdown("**" + t("rank.title", lang, units=t(f"map.level_plural.{p.level}", lang)) + "** · " + by)
+    st.markdown("**" + t("rank.title", lang, units=t(f"map.level_plural.{p.level}", lang)) + "** · "
+                + t("rank.values_in", lang, unit=ind.unit(lang)) + " · " + by)
     summary = selected_summary(frame, selected, indicator=ind, level=p.level, year=p.year, lang=lang)
     if summary:
         st.markdown(summary)
@@ -440,7 +445,7 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
     if len(frame) > COMPACT_ABOVE:
         full = st.toggle(t("rank.show_all", lang, n=fmt_num(len(frame), 0, lang)), key="map_rank_all")
     table, codes, pos = ranking_table(frame, indicator=ind, level=p.level, lang=lang, selected=selected, full=full)
-    value_col = t("rank.col_value", lang, unit=ind.unit(lang))
+    value_col = t("rank.col_value_short", lang)
     dec = int(ind.decimals)
     styler = table.style.format({value_col: lambda v: fmt_num(v, dec, lang)}, na_rep="–")
     styler = styler.format(lambda v: "–" if pd.isna(v) else str(v),
@@ -449,11 +454,15 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
         styler = styler.apply(lambda r: ["background-color: #fde2cf; font-weight: 600" if r.name == pos else ""
                                          for _ in r], axis=1)
     key = f"map_rank_{p.level}_{p.indicator}_{p.year}_{selected}_{full}"
-    order = [col for col in table.columns if not (phone and col == t("rank.col_type", lang))]
+    # a phone shows rank, unit and value only (the percentile is in the line above the table)
+    order = [col for col in table.columns if not (phone and col == t("rank.col_pct", lang))]
     st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(table) + 1), 520), column_order=order,
                  on_select=partial(_on_table_select, key, codes), selection_mode="single-row", key=key,
-                 column_config={t("rank.col_pct", lang): st.column_config.NumberColumn(help=t("rank.pct_help", lang)),
-                                t("rank.col_rank", lang): st.column_config.NumberColumn(help=t("rank.rank_help", lang))})
+                 column_config={
+                     t("rank.col_rank", lang): st.column_config.NumberColumn(help=t("rank.rank_help", lang), width=60),
+                     t("rank.col_unit", lang): st.column_config.TextColumn(width=150),
+                     value_col: st.column_config.Column(help=t("rank.col_value", lang, unit=ind.unit(lang)), width=96),
+                     t("rank.col_pct", lang): st.column_config.NumberColumn(help=t("rank.pct_help", lang), width=76)})
     if not full:
         st.caption(t("rank.compact_note", lang, shown=fmt_num(len(table), 0, lang), n=fmt_num(n, 0, lang)))
 

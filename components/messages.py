@@ -39,8 +39,20 @@ def show_url_problems(lang: str) -> None:
         reason = p.reason
         if reason.startswith("recoded:"):
             st.info(t("url.recoded", lang, value=md(p.value), code=reason.split(":", 1)[1]), icon="ℹ️")
+        elif reason.startswith("part:"):  # part:<kind>:<whole gmina code>:<its name>
+            _, kind, code, name = reason.split(":", 3)
+            st.info(t(f"url.part.{kind}", lang, value=md(p.value), code=code, name=md(name)), icon="ℹ️")
+        elif reason == "unknown_indicator":
+            st.warning(t("map.unknown_indicator", lang, value=md(p.value)), icon="⚠️")
         else:
             st.warning(t(f"url.{reason}", lang, key=md(p.key), value=md(p.value)), icon="⚠️")
+
+
+def unknown_value(key: str, value: str, lang: str) -> None:
+    """A URL parameter whose value this page does not know (``tab=999``, ``x=nope``): name it in a
+    warning and drop it from the view, so the address no longer carries it."""
+    st.warning(t("url.unknown_value", lang, key=md(key), value=md(str(value)[:200])), icon="⚠️")
+    state.set_extra(key, None)
 
 
 def unexpected(exc: BaseException, lang: str) -> None:

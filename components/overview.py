@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import device
 from presentation.labels import source_label, source_lookup
 from domain.catalogue import Indicator
 from domain.profile import latest_by_indicator
@@ -43,11 +44,18 @@ def render_headlines(values: pd.DataFrame, indicators: dict[str, Indicator], sou
     if not shown:
         return
     lookup = source_lookup(sources, lang)
-    for col, ind in zip(st.columns(len(shown)), shown):
+    # two cards a row (a phone stacks them): four in a row cut "2 384 osoby n…" and long names
+    phone = device.is_phone()
+    cols = [c for start in range(0, len(shown), 2) for c in st.columns(2)]
+    for col, ind in zip(cols, shown):
         r = latest.loc[ind.id]
         with col:
-            st.metric(ind.name(lang), f"{fmt_num(r['value'], ind.decimals, lang)} {ind.unit(lang)}",
-                      help=ind.definition(lang), border=True)
+            if phone:  # the big figure alone fits a phone's card; its unit goes to the label
+                st.metric(f"{ind.name(lang)} ({ind.unit(lang)})", fmt_num(r["value"], ind.decimals, lang),
+                          help=ind.definition(lang), border=True)
+            else:
+                st.metric(ind.name(lang), f"{fmt_num(r['value'], ind.decimals, lang)} {ind.unit(lang)}",
+                          help=ind.definition(lang), border=True)
             st.caption(t("overview.year_source", lang, year=int(r["year"]),
                          source=source_text(r.to_dict() | {"indicator": ind.id}, lookup, lang)))
 
@@ -58,5 +66,16 @@ def render(values: pd.DataFrame, indicators: dict[str, Indicator], sources: pd.D
     if frame.empty:
         st.info(t("overview.no_values", lang))
         return
-    st.dataframe(frame, hide_index=True, width="stretch",
+    phone = device.is_phone()
+    cat_col, ind_col, value_col, unit_col, year_col, src_col = (
+        t(k, lang) for k in ("col.category", "col.indicator", "col.value", "col.unit", "col.year", "col.source"))
+    # a phone shows indicator, value, unit and year in columns that fit its width (six columns put
+    # every value off-screen); the desktop keeps theme and source, in widths that fit at 1600 px
+    widths = ({ind_col: 140, value_col: 76, unit_col: 80, year_col: 44} if phone else
+              {cat_col: 110, ind_col: 320, value_col: 90, unit_col: 150, year_col: 50, src_col: 400})
+    order = list(widths)
+    config = {col: st.column_config.TextColumn(width=w) for col, w in widths.items()}
+    st.dataframe(frame, hide_index=True, width="stretch", column_order=order, column_config=config,
                  height=min(38 * (len(frame) + 1), 900))
+    if phone:
+        st.caption(t("overview.phone_note", lang))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.areas_view import breakdown_frame, coverage_text, total_text
 from components import state, subject
+from domain import peers as P
 from presentation import profile_context
 from presentation.labels import gminy_word, unit_labels, unit_type_label
 from presentation.navigation import page_path
@@ -25,12 +26,35 @@ def page_context(ingest: str, lang: str, *, unit_meta: bool = True) -> ProfileCo
     st.header(ctx.label)
     if ctx.is_area:
         render_header(ctx)
+        if ctx.peers_auto:  # say which group was chosen, and why
+            st.info(t("peers.auto_knn", lang, n=len(ctx.members), min=P.MIN_PEERS, k=ctx.group.n), icon="ℹ️")
         return ctx
     if unit_meta:
         st.markdown(t("start.unit_meta", lang, kind=unit_type_label(ctx.row, lang), code=ctx.code))
+    render_city_switch(ctx)
     if not view.unit:
         st.info(t("profile.pick_hint", lang), icon="🔎")
     return ctx
+
+
+def _to_unit(code: str) -> None:
+    state.update(unit=code)
+
+
+def render_city_switch(ctx: ProfileContext) -> None:
+    """A city with powiat rights opens as its gmina (the pickers list it first); its powiat — the
+    same territory, with powiat-level data such as crime statistics — is one click away, and back."""
+    row = ctx.row
+    if row is None or not bool(row.get("city_powiat")) or row.get("level") not in ("gmina", "powiat"):
+        return
+    code = ctx.code
+    other = code[:4] if row["level"] == "gmina" else next(
+        (c for c in ctx.all_units["code"] if len(c) == 7 and c[:4] == code and c[6] == "1"), None)
+    if other is None:
+        return
+    key = "profile.show_as_powiat" if row["level"] == "gmina" else "profile.show_as_gmina"
+    st.button(t(key, ctx.lang, name=row["name"], code=other), key="city_switch", on_click=_to_unit,
+              args=(other,))
 
 
 def render_header(ctx: ProfileContext) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import a11y, embed, profile_area, state
+from components import a11y, embed, messages, profile_area, state
 from presentation import profile_charts
 from presentation.profile_charts import ChartResult, available_indicators
 from presentation.profile_context import ProfileContext
@@ -42,6 +42,9 @@ def show(ctx: ProfileContext, result: ChartResult, key: str) -> None:
 def render_scatter(ctx: ProfileContext, indicator: str, options: list[str]) -> None:
     lang = ctx.lang
     x_default, y_default = state.get_extra("x"), state.get_extra("y")
+    for key, value in (("x", x_default), ("y", y_default)):
+        if value is not None and value not in options:
+            messages.unknown_value(key, value, lang)
     x_id = x_default if x_default in options else profile_charts.default_x(ctx, options, indicator)
     y_id = y_default if y_default in options else indicator
     st.session_state["cmp_x"], st.session_state["cmp_y"] = x_id, y_id
@@ -82,6 +85,8 @@ def render(ctx: ProfileContext) -> None:
     labels = {tab: t(f"compare.tab.{tab}", lang) for tab in TABS}
     st.session_state["cmp_tab_labels"] = {v: k for k, v in labels.items()}
     current = state.get_extra("tab")
+    if current is not None and current not in TABS:
+        messages.unknown_value("tab", current, lang)
     current = current if current in TABS else TABS[0]
     st.session_state["cmp_tab"] = labels[current]
     tabs = st.tabs([labels[x] for x in TABS], key="cmp_tab", on_change=_on_tab)

@@ -19,8 +19,10 @@ CUSTOM_SEED_MAX = 30
 SIMILAR_DZ = 0.25
 
 
-def _set(spec: P.PeerSpec, area: bool = False) -> None:
-    state.update(peers=P.spec_to_param(spec, default="members" if area else "typology"))
+def _set(spec: P.PeerSpec, area: bool = False, small: bool = False) -> None:
+    # a small area's default (kNN) depends on its size: every choice is written out there
+    default = ("" if small else "members") if area else "typology"
+    state.update(peers=P.spec_to_param(spec, default=default))
 
 
 def _current() -> P.PeerSpec:
@@ -30,16 +32,16 @@ def _current() -> P.PeerSpec:
         return P.PeerSpec("typology")
 
 
-def _on_method(group_codes: tuple[str, ...], area: bool = False) -> None:
+def _on_method(group_codes: tuple[str, ...], area: bool = False, small: bool = False) -> None:
     method = st.session_state.get("peers_method") or ("members" if area else "typology")
     cur = _current()
     if method == "custom":
         seed = cur.codes if cur.method == "custom" else (group_codes if len(group_codes) <= CUSTOM_SEED_MAX else ())
-        _set(P.PeerSpec("custom", codes=tuple(seed)), area)
+        _set(P.PeerSpec("custom", codes=tuple(seed)), area, small)
     elif method == "knn":
-        _set(P.PeerSpec("knn", knn=cur.knn), area)
+        _set(P.PeerSpec("knn", knn=cur.knn), area, small)
     else:
-        _set(P.PeerSpec(method), area)
+        _set(P.PeerSpec(method), area, small)
 
 
 def _on_knn() -> None:
@@ -83,7 +85,8 @@ def render_picker(ctx: ProfileContext) -> None:
     st.session_state["peers_method"] = method
     st.segmented_control(t("peers.method", lang), methods, key="peers_method", required=True,
                          format_func=lambda m: t(f"{prefix}.{m}", lang), help=t(help_key, lang),
-                         on_change=_on_method, args=(ctx.group.codes, ctx.is_area))
+                         on_change=_on_method,
+                         args=(ctx.group.codes, ctx.is_area, ctx.is_area and len(ctx.members) < P.MIN_PEERS))
     if method == "knn":
         _knn_controls(ctx)
     elif method == "custom":

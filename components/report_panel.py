@@ -48,9 +48,14 @@ def chosen_charts(available: list[str], lang: str) -> tuple[str, ...]:
         return ()
     keys = [k for k in raw.split(",") if k]
     unknown = [k for k in keys if k not in available]
+    known = tuple(k for k in keys if k in available)
     if unknown:
-        st.info(t("report.charts_unknown", lang, keys=md(", ".join(unknown)[:200])), icon="ℹ️")  # URL text
-    return tuple(k for k in keys if k in available)
+        st.warning(t("report.charts_unknown", lang, keys=md(", ".join(unknown)[:200])), icon="⚠️")  # URL text
+        # drop them from the URL; with none left, the default choice (not an empty report)
+        state.set_extra("charts", ",".join(known) or None)
+        if not known:
+            return tuple(default_charts(available))
+    return known
 
 
 def report_subject(ingest: str, lang: str) -> tuple[str | None, tuple[str, ...]]:

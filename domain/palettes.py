@@ -58,11 +58,41 @@ def _pick(ramp: list[str], k: int) -> list[str]:
     return [ramp[round(i * step)] for i in range(k)]
 
 
+# The lightest class of a map must stand apart from the white page: at least this WCAG contrast
+# ratio against white (ColorBrewer's first steps are 1.02-1.22:1, "almost white on white").
+MIN_FILL_CONTRAST = 1.3
+
+
+def _mix(a: str, b: str, f: float) -> str:
+    """The sRGB colour a fraction ``f`` of the way from ``a`` to ``b``."""
+    ra, rb = parse_colour(a), parse_colour(b)
+    return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(ra[:3], rb[:3]))
+
+
+def _visible_ramp(ramp: list[str]) -> list[str]:
+    """The ramp from its first colour with >= MIN_FILL_CONTRAST against white on (light -> dark)."""
+    first = next(i for i, c in enumerate(ramp) if contrast_ratio(c, "#ffffff") >= MIN_FILL_CONTRAST)
+    return ramp[first:]
+
+
+def _spread(ramp: list[str], k: int) -> list[str]:
+    """k evenly spaced colours along a ramp, ends included: ColorBrewer's own steps where a
+    point lands on one, else mixed between the two neighbouring steps (so the hue path and the
+    monotone lightness that make the scheme colour-blind safe are kept)."""
+    out = []
+    for i in range(k):
+        x = i * (len(ramp) - 1) / (k - 1)
+        j = min(int(x), len(ramp) - 2)
+        out.append(_mix(ramp[j], ramp[j + 1], x - j))
+    return out
+
+
 def sequential(k: int, name: str = DEFAULT_SEQUENTIAL) -> list[str]:
-    """k classes light -> dark (3 <= k <= 9)."""
+    """k classes light -> dark (3 <= k <= 9). The near-white first steps of the ColorBrewer ramp
+    are left out, so the lightest class has >= MIN_FILL_CONTRAST against the white map background."""
     if not 3 <= k <= 9:
         raise ValueError("3..9 classes")
-    return _pick(_SEQUENTIAL[name], k)
+    return _spread(_visible_ramp(_SEQUENTIAL[name]), k)
 
 
 def diverging(k: int, name: str = DEFAULT_DIVERGING) -> list[str]:
@@ -135,6 +165,12 @@ def contrast_ratio(a: str, b: str) -> float:
         a = composite(a, b)
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+def needs_outline(fill: str, background: str = "#ffffff") -> bool:
+    """True if a fill is too close to the background to be seen without a drawn edge
+    (< MIN_FILL_CONTRAST, e.g. a diverging scheme's near-white neutral class)."""
+    return contrast_ratio(fill, background) < MIN_FILL_CONTRAST
 
 
 def text_colour_on(fill: str) -> str:

@@ -72,6 +72,34 @@ def parse_code(text: object) -> ParsedCode:
     return ParsedCode(kind, s)
 
 
+# Kinds of part codes (type digit of a 7-digit code) and where their data are published.
+PART_KINDS = {"4": "town_part", "5": "rural_part", "8": "dzielnica", "9": "delegatura"}
+
+
+def part_kind(code: str) -> str | None:
+    """``town_part``/``rural_part``/``dzielnica``/``delegatura`` for a 7-digit code of a part of a
+    gmina (type digit 4, 5, 8 or 9), else None. Parts are not units: their data are published
+    for the whole gmina (an urban-rural gmina, type 3) or the whole city (Warsaw's dzielnice,
+    the delegatury of Kraków, Łódź, Poznań, Wrocław)."""
+    s = str(code or "")
+    return PART_KINDS.get(s[6]) if len(s) == 7 and s.isdigit() else None
+
+
+def whole_of_part(code: str, gmina_codes) -> str | None:
+    """The current gmina whose part ``code`` is, among ``gmina_codes``: the urban-rural gmina
+    with the same six digits (town/rural part), or the city gmina of the same city powiat
+    (dzielnica, delegatura). None if there is none (or more than one)."""
+    kind = part_kind(code)
+    if kind is None:
+        return None
+    codes = sorted(set(gmina_codes))
+    if kind in ("town_part", "rural_part"):
+        found = [c for c in codes if c[:6] == code[:6] and c[6] == "3"]
+    else:
+        found = [c for c in codes if c[:4] == code[:4] and c[6] == "1"]
+    return found[0] if len(found) == 1 else None
+
+
 def level_of(code: str) -> str:
     """Level of a canonical code."""
     if code == COUNTRY:

@@ -7,4 +7,4 @@ import services  # noqa: E402
 from components import map_view, share, state  # noqa: E402
 
 map_view.render(services.ingest_id(), state.lang())
-share.about_link("mapa")
+share.link_box("mapa")

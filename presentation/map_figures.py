@@ -32,10 +32,10 @@ from domain.classify import Classification, legend_decimals
 from domain.winding import d3_winding
 from i18n import fmt_num, t
 
-# Poland's extent (lon, lat) with a small margin. Desktop: the box reaches further west so Poland
-# sits right of centre and the legend (bottom left) lies over Germany/Czechia, not Silesia.
+# Poland's extent (lon, lat) with a small margin (the legend is drawn below the map).
 POLAND_LON = (13.9, 24.3)
-DESKTOP_LON = (11.4, 24.3)
+# Unit borders of a class whose fill is too light to stand apart from the white page.
+FAINT_LINE = "#969696"
 POLAND_LAT = (48.95, 54.95)
 TRANSPARENT = "rgba(0,0,0,0)"
 SEPARATORS = {"pl": ",\u00a0", "en": ".,"}
@@ -104,6 +104,7 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
                       geojson: str | dict, indicator: Indicator, year: int, level: str, lang: str,
                       outlines: Sequence[Outline] = (), context_geojson: str | dict | None = None,
                       context_codes: Sequence[str] = (), height: int = 640, compact: bool = False,
+                      grow_for_legend: bool = False,
                       feature_index: dict[str, int] | None = None) -> go.Figure:
     """The classed choropleth of one indicator/year/level.
 
@@ -111,6 +112,8 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
     has_geometry, n_ranked), in the same order as ``classification.classes``.
     ``context_geojson``/``context_codes``: outlines drawn over the units for orientation
     (województwa over gminy). ``compact``: legend below the map (phones).
+    ``grow_for_legend``: ``height`` is the map's own; the legend below it adds its rows (else the
+    legend takes its rows from ``height``, e.g. a fixed-height embed).
     ``feature_index``: unit code -> the feature's ``properties.i`` in the geometry file. Given, the
     unit traces locate features by that small integer (sent as a 2-byte typed array) instead of
     the 7-character code: about 18 KB less per gmina map. Clicks then report the index
@@ -150,19 +153,25 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
         legend_name = f"{labels[i]} ({fmt_num(c.counts[i], 0, lang)})"
         computed = part["method"].eq("aggregated") & part["of"].notna()
         groups = [(part.loc[~computed], False), (part.loc[computed], True)]
+        # The legend entry goes on the first trace that draws something: plotly leaves an empty
+        # trace out of the legend, and on the powiat/województwo maps every value is computed,
+        # so the class legend vanished when it sat on the (empty) non-computed trace.
+        with_legend = next((j for j, (sub, _) in enumerate(groups) if not sub.empty), 0)
+        faint = palettes.needs_outline(colours[i])
+        class_line = ({"color": FAINT_LINE, "width": max(0.5, line["width"])} if faint else line)
         shown = False
-        for sub, is_computed in groups:
-            if sub.empty and (shown or is_computed):
+        for j, (sub, is_computed) in enumerate(groups):
+            if sub.empty and j != with_legend:
                 continue
             cd_cols = ["rank", "percentile"] + (["n", "of"] if is_computed else [])
             customdata = sub[cd_cols].fillna(0).to_numpy(dtype=np.int16) if len(sub) else None
             fig.add_trace(go.Choropleth(
                 geojson=geojson, featureidkey=idkey, locations=locs(sub["code"]),
                 z=_rounded(sub["value"], dec), customdata=customdata,
-                colorscale=[[0, colours[i]], [1, colours[i]]], showscale=False, marker={"line": line},
+                colorscale=[[0, colours[i]], [1, colours[i]]], showscale=False, marker={"line": class_line},
                 hovertemplate=head + value_line + "<br>" + rank_line + (computed_line if is_computed else "")
                 + "<extra></extra>",
-                name=legend_name, legendgroup=f"class{i}", showlegend=not shown,
+                name=legend_name, legendgroup=f"class{i}", showlegend=j == with_legend,
                 selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}))
             shown = True
     nodata = drawn.loc[drawn["_cls"] < 0]
@@ -182,11 +191,14 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
         if o.codes:
             fig.add_trace(outline_trace(codes=o.codes, geojson=o.geojson, role=o.role, label=o.label,
                                         width=o.width))
-    legend = ({"orientation": "v", "x": 0, "y": -0.01, "yanchor": "top", "xanchor": "left"} if compact else
-              {"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"})
+    # The legend sits below the map, never over it (over the map it hid part of Dolnośląskie):
+    # one entry per line, as a list read from the highest class down.
+    legend = {"orientation": "v", "x": 0, "y": -0.01, "yanchor": "top", "xanchor": "left"}
+    if grow_for_legend:  # ``height`` is the map's; the legend's rows (its title + one per entry) come on top
+        height += 30 + 22 * sum(1 for d in fig.data if d.showlegend)
     fig.update_layout(
         geo={"visible": False, "bgcolor": "white", "projection": {"type": "mercator"},
-             "lonaxis": {"range": list(POLAND_LON if compact else DESKTOP_LON)},
+             "lonaxis": {"range": list(POLAND_LON)},
              "lataxis": {"range": list(POLAND_LAT)}, "domain": {"x": [0, 1], "y": [0, 1]}},
         height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, separators=SEPARATORS.get(lang, ".,"),
         legend={**legend, "title": {"text": t("map.legend_title", lang, unit=unit_txt,

@@ -50,6 +50,7 @@ class ProfileContext:
     knn_years: dict[str, int] | None = None
     region: str | None = None
     members: tuple[str, ...] = ()  # an area's gminy
+    peers_auto: bool = False  # an area too small for its own gminy as peers: kNN powiaty chosen for it
     _sources: dict | None = None
 
     @property
@@ -110,14 +111,21 @@ def area_short(n: int, lang: str) -> str:
     return t("profile.area_short", lang, gminy=gminy_word(n, lang))
 
 
-def _spec(peers_param: str | None, *, area: bool) -> P.PeerSpec:
+def area_default_method(n_members: int) -> str:
+    """An area's default peer group: its own gminy when they are enough for claims
+    (>= MIN_PEERS), else the powiaty nearest to it (kNN), so a 3-gmina area opens with a usable
+    group and its strengths instead of "za mało"."""
+    return "members" if n_members >= P.MIN_PEERS else "knn"
+
+
+def _spec(peers_param: str | None, *, area: bool, n_members: int = 0) -> P.PeerSpec:
     try:
         spec = P.parse_spec(peers_param)
     except ValueError:
         spec = P.PeerSpec("typology")
     if area:
         if not peers_param:
-            return P.PeerSpec("members")
+            return P.PeerSpec(area_default_method(n_members))
         return P.PeerSpec("typology") if spec.method == "typology_woj" else spec
     return P.PeerSpec("typology") if spec.method == "members" else spec
 
@@ -182,7 +190,7 @@ def build_area(src, members: tuple[str, ...], peers_param: str | None, lang: str
     all_units = src.units()
     indicators = src.indicators()
     values = src.area_values(codes)
-    spec = _spec(peers_param, area=True)
+    spec = _spec(peers_param, area=True, n_members=len(codes))
     level = {"members": "gmina", "custom": _custom_level(spec.codes)}.get(spec.method, "powiat")
     units = all_units.loc[all_units["level"] == level]
     matrix, prov = src.profile_matrix(level)
@@ -207,7 +215,8 @@ def build_area(src, members: tuple[str, ...], peers_param: str | None, lang: str
     return ProfileContext(src=src, lang=lang, code=acode, row=row, level=level, units=units, all_units=all_units,
                           values=values, indicators=indicators, sources=src.sources(), matrix=matrix, prov=prov,
                           spec=spec, group=group, names=names, population=pop, population_year=pop_year,
-                          knn_years=knn_years, region=regions.pop() if len(regions) == 1 else None, members=codes)
+                          knn_years=knn_years, region=regions.pop() if len(regions) == 1 else None, members=codes,
+                          peers_auto=not peers_param and spec.method != "members")
 
 
 def withheld(ctx: ProfileContext) -> dict[str, tuple[int, int, int]]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from domain.catalogue import Indicator, indicator_from_dict
-from domain.teryt import COUNTRY, TerytError, parse_code
+from domain.teryt import COUNTRY, TerytError, parse_code, part_kind, whole_of_part
 from store import schema as S
 
 
@@ -206,6 +206,13 @@ class Store:
                 return parsed.code, ""
             if parsed.kind != "gmina7":
                 return None, "unknown"
+        if part_kind(parsed.code):
+            # A town/rural part or a city district: not a unit, its data are the whole gmina's.
+            # Note "part:<kind>" (never "an old code"): callers say what the code is.
+            df = self._read(select(u.code).where(and_(u.level == "gmina", u.historical == False,  # noqa: E712
+                                                      func.substr(u.code, 1, 4) == parsed.code[:4])))
+            whole = whole_of_part(parsed.code, df["code"])
+            return (whole, "part:" + part_kind(parsed.code)) if whole else (None, "unknown")
         a = S.unit_alias.c
         df = self._read(select(a.code, a.kind).where(a.alias.in_({parsed.code, parsed.code[:6]}))
                         .order_by(a.kind))

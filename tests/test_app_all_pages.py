@@ -228,6 +228,9 @@ def safe_colours() -> set[str]:
     out |= {c.lower() for c in P.ROLE_TEXT.values()} | {P.NO_DATA_FILL.lower(), P.NO_DATA_LINE.lower()}
     for ramp in list(P._SEQUENTIAL.values()) + list(P._DIVERGING.values()):
         out |= {c.lower() for c in ramp}
+    # the map's sequential classes: evenly spaced points on those ramps (mixed between neighbouring
+    # ColorBrewer steps, lightest >= 1.3:1 against white; issue 18)
+    out |= {c.lower() for name in P.SEQUENTIAL for k in range(3, 10) for c in P.sequential(k, name)}
     return out
 
 

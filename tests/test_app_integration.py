@@ -50,13 +50,14 @@ def trace(fig, name):
 # /profil
 # --------------------------------------------------------------------------------------------
 def test_area_profile_compares_the_area_with_its_own_gminy(app):
-    at = open_page(app, "pages/profil.py", area=AREA)
+    at = open_page(app, "pages/profil.py", area=AREA, peers="members")
     body = texts(at)
     assert "Obszar funkcjonalny: 4 gminy" in [h.value for h in at.header]
     assert "Obszar: 4 gminy — Kraków, Skawina, Wieliczka, Zielonki" in body
     assert "**Grupa porównawcza:** gminy należące do obszaru; n = 4" in body
     assert at.segmented_control(key="peers_method").value == "members"
-    assert url(at) == {"area": CANON}  # members is the area's default: not written
+    # a 4-gmina area defaults to kNN powiaty (issue 18: n = 4 is too few for claims); members on request
+    assert url(at) == {"area": CANON, "peers": "members"}
     # GUS 2024: 809,168 + 28,079 + 69,791 + 43,999 residents; the area's total is not ranked
     # against its own gminy, and the card says so
     m = metrics(at)
@@ -140,7 +141,7 @@ def test_members_peers_on_a_unit_fall_back_to_its_typology(app):
 
 
 def test_english_area_profile(app):
-    at = open_page(app, "pages/profil.py", area=AREA, lang="en")
+    at = open_page(app, "pages/profil.py", area=AREA, peers="members", lang="en")
     body = texts(at)
     assert "Functional area: 4 gminy" in [h.value for h in at.header]
     assert "the gminas that make up the area; n = 4" in body
@@ -151,7 +152,7 @@ def test_english_area_profile(app):
 # /porownania
 # --------------------------------------------------------------------------------------------
 def test_area_time_series_uses_the_areas_real_numbers(app):
-    at = open_page(app, "pages/porownania.py", area=AREA, indicator="population_total")
+    at = open_page(app, "pages/porownania.py", area=AREA, peers="members", indicator="population_total")
     fig = charts(at)[0]
     area = trace(fig, "Obszar (4 gminy)")
     years = arr(area.x)
@@ -164,7 +165,7 @@ def test_area_time_series_uses_the_areas_real_numbers(app):
 
 
 def test_area_turnout_against_its_members(app):
-    at = open_page(app, "pages/porownania.py", area=AREA, indicator="turnout_sejm")
+    at = open_page(app, "pages/porownania.py", area=AREA, peers="members", indicator="turnout_sejm")
     fig = charts(at)[0]
     area = trace(fig, "Obszar (4 gminy)")
     years = arr(area.x)
@@ -178,7 +179,7 @@ def test_area_turnout_against_its_members(app):
 
 @pytest.mark.parametrize("tab", ["ranking", "distribution", "scatter", "quadrant", "age"])
 def test_every_comparison_tab_works_for_an_area(app, tab):
-    at = open_page(app, "pages/porownania.py", area=AREA, tab=tab, indicator="own_revenue_per_capita")
+    at = open_page(app, "pages/porownania.py", area=AREA, peers="members", tab=tab, indicator="own_revenue_per_capita")
     figs = charts(at)
     assert len(figs) == 1
     cap = next(c.value for c in at.caption if c.value.startswith("Źródło:"))

@@ -57,3 +57,16 @@ def test_bad_input_is_one_line_and_exit_2(run_cli, args, needle):
 def test_report_lists_reconciliation(run_cli):
     res = run_cli("report")
     assert res.returncode == 0 and "recoded" in res.stdout and "Szczawa" in res.stdout
+
+
+def test_part_code_shows_the_whole_gmina_with_a_note(run_cli):
+    # issue 18 item 8: 0201044 is the town part of Nowogrodziec; never silently the whole gmina
+    res = run_cli("show", "--teryt", "0201044", "--indicator", "population_total", "--year", "2024")
+    assert res.returncode == 0, res.stderr
+    assert rows(res.stdout) == [{"teryt": "0201043", "level": "gmina", "name": "Nowogrodziec",
+                                 "indicator": "population_total", "year": "2024", "value": "14523",
+                                 "unit": "osoby", "source": "gus_vital_2024"}]
+    assert res.stderr.strip().splitlines() == [
+        "note: 0201044 is the town part of gmina Nowogrodziec; data are published for the whole gmina: "
+        "showing 0201043"]
+    assert "old code" not in res.stderr

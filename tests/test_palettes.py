@@ -48,3 +48,22 @@ def test_label_text_contrast_is_aa_on_every_class_colour():
 
 def test_okabe_ito_is_eight_distinct_colours():
     assert len(set(OKABE_ITO)) == 8
+
+
+# -- issue 18 item 4: the lightest map class stands apart from the white page ------------------
+@pytest.mark.parametrize("name", ["Blues", "PuBu", "YlGnBu"])
+@pytest.mark.parametrize("k", range(3, 10))
+def test_lightest_sequential_class_is_visible_on_white(name, k):
+    from domain.palettes import MIN_FILL_CONTRAST, relative_luminance as L
+
+    cols = sequential(k, name)
+    assert contrast_ratio(cols[0], "#ffffff") >= MIN_FILL_CONTRAST == 1.3
+    assert len(set(cols)) == k and all(L(a) > L(b) for a, b in zip(cols, cols[1:]))
+    assert cols[-1] == {"Blues": "#08306b", "PuBu": "#023858", "YlGnBu": "#081d58"}[name]  # ColorBrewer's darkest
+
+
+def test_near_white_fills_need_an_outline():
+    from domain.palettes import needs_outline
+
+    assert needs_outline("#f7f7f7") and needs_outline("#ffffd9")  # diverging neutral, YlGnBu's first step
+    assert not needs_outline("#c7e9b4") and not needs_outline("#081d58")

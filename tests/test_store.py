@@ -125,6 +125,15 @@ def test_coverage_of_partial_indicator_is_explicit(any_store):
     assert row["n"] < row["of"] and math.isnan(row["value"]) and "withheld" in row["flag"]
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("0201044", ("0201043", "part:town_part")),  # town part of Nowogrodziec: named, not "an old code"
+    ("0201045", ("0201043", "part:rural_part")),
+    ("1465028", ("1465011", "part:dzielnica")),  # a Warsaw dzielnica -> the city
+    ("0299044", (None, "unknown")),
+])
+def test_resolve_code_names_parts_of_gminy(any_store, text, expected):
+    assert any_store.resolve_code(text) == expected
+
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 def test_a_new_saved_area_after_carried_over_ones_gets_a_fresh_id(kind, tmp_path, request):
     """Saved areas keep their ids through a re-ingest; the next save must not collide with them

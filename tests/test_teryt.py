@@ -88,3 +88,22 @@ def test_resolver_matches(resolver, code, name, parent, expected_code, status):
 def test_resolver_unmatched_with_reason(resolver, code, parent, reason_part):
     res = resolver.resolve(code, "", parent)
     assert res.code is None and res.status == "unmatched" and reason_part in res.reason
+
+
+# -- issue 18 item 8: codes of gmina parts are named, never "an old code" ----------------------
+@pytest.mark.parametrize("code,kind,whole", [
+    ("0201044", "town_part", "0201043"), ("0201045", "rural_part", "0201043"),
+    ("1465028", "dzielnica", "1465011"), ("1261029", "delegatura", "1261011"),
+    ("0201043", None, None), ("1261011", None, None), ("020104", None, None),
+])
+def test_part_codes_map_to_their_whole_gmina(code, kind, whole):
+    from domain.teryt import part_kind, whole_of_part
+    gminy = ["0201011", "0201022", "0201032", "0201043", "1465011", "1261011", "1206011", "1206022"]
+    assert part_kind(code) == kind
+    assert whole_of_part(code, gminy) == whole
+
+
+def test_part_of_a_missing_gmina_has_no_whole():
+    from domain.teryt import whole_of_part
+    assert whole_of_part("0201044", ["0201043", "0201053"]) == "0201043"
+    assert whole_of_part("0201054", ["0201043"]) is None  # no urban-rural 020105
