@@ -3,7 +3,7 @@ import streamlit as st
 
 import services
 from components import areas_state, data_public, download_lifetime, messages, sidebar, state
-from components.navigation import private_urls, visible_pages
+from presentation.navigation import private_urls, visible_pages
 from i18n import t
 from settings import get_settings
 

@@ -148,7 +148,7 @@ def generate_links(n: int, seed: int = 9) -> list[Link]:
 # -------------------------------------------------------------------------------------------------
 
 def pages() -> list[str]:
-    from components.navigation import PAGES
+    from presentation.navigation import PAGES
 
     return [p.path for p in PAGES]
 
@@ -186,7 +186,7 @@ def rendered_texts(at) -> list[tuple[str, str]]:
 
 def expected_messages(params: dict, lang: str) -> list[str]:
     """The catalogue messages the app must show for the link's malformed parameters."""
-    from components.data_text import md
+    from presentation.data_text import md
     from domain.permalink import parse_query
     from i18n import t
 

@@ -76,7 +76,7 @@ def server_side(store) -> list[str]:
     import plotly.express as px
     import pydeck as pdk
 
-    from components.map_figures import choropleth_figure
+    from presentation.map_figures import choropleth_figure
     from domain.classify import class_colours, classify
     from domain.rankings import ranking_frame
     from services.static_geo import feature_ids

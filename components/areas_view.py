@@ -11,9 +11,10 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from components import a11y, areas_charts, areas_state, state, subject
-from components.labels import gminy_word, picker_order, source_lookup, unit_labels
-from components.navigation import page_path
+from components import a11y, areas_state, state, subject
+from presentation import areas_charts
+from presentation.labels import gminy_word, picker_order, source_lookup, unit_labels
+from presentation.navigation import page_path
 from domain import areas as A
 from domain.catalogue import CATEGORIES, Indicator
 from settings import get_settings

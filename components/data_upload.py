@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.data_text import md
+from presentation.data_text import md
 from i18n import fmt_num, t
 from services import data as D
 

@@ -13,12 +13,13 @@ import pandas as pd
 import streamlit as st
 
 import services
-from components import a11y, profile_context, state, subject
-from components.labels import gminy_word, source_lookup
-from components.profile_context import group_text
-from components.map_figures import Outline, choropleth_figure, class_labels, histogram_figure, location_codes
-from components.data_text import md
-from components.map_state import LEVELS, MapParams, Note, indicator_order, resolve
+from components import a11y, state, subject
+from presentation import profile_context
+from presentation.labels import gminy_word, source_lookup
+from presentation.profile_context import group_text
+from presentation.map_figures import Outline, choropleth_figure, class_labels, histogram_figure, location_codes
+from presentation.data_text import md
+from presentation.map_state import LEVELS, MapParams, Note, indicator_order, resolve
 from domain import palettes
 from domain.catalogue import Indicator
 from domain.classify import (DEFAULT_K, DEFAULT_METHOD, MAX_K, METHODS, MIN_K, ClassifyError, class_colours,

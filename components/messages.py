@@ -6,7 +6,7 @@ import logging
 import streamlit as st
 
 from components import state
-from components.data_text import md
+from presentation.data_text import md
 from i18n import t
 from services import StoreError, StoreUnavailable
 from services.synthetic import is_synthetic

@@ -4,14 +4,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.labels import source_label, source_lookup
+from presentation.labels import source_label, source_lookup
 from domain.catalogue import Indicator
 from domain.profile import latest_by_indicator
 from i18n import fmt_num, t
 
 
 def source_text(row, sources: pd.DataFrame, lang: str) -> str:
-    """A value row's source in words (components.labels.source_label)."""
+    """A value row's source in words (presentation.labels.source_label)."""
     return source_label(row, source_lookup(sources, lang), lang)
 
 

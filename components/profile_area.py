@@ -6,10 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from components.areas_view import breakdown_frame, coverage_text, total_text
-from components import profile_context, state, subject
-from components.labels import gminy_word, unit_labels, unit_type_label
-from components.navigation import page_path
-from components.profile_context import ProfileContext, members_only
+from components import state, subject
+from presentation import profile_context
+from presentation.labels import gminy_word, unit_labels, unit_type_label
+from presentation.navigation import page_path
+from presentation.profile_context import ProfileContext, members_only
 from domain import areas as A
 from i18n import t
 from services import profile as SP

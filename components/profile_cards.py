@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from components.profile_context import ProfileContext, level_plural
+from presentation.profile_context import ProfileContext, level_plural
 from domain.catalogue import CATEGORIES, Indicator
 from domain.palettes import ROLE_COLOURS
 from domain.profile import is_percent, series_map

@@ -1,14 +1,15 @@
 """The comparison page's body: the indicator and tab choice (both in the URL) and the charts of
-components.profile_charts, each captioned with its source(s), years and the peer-group
+presentation.profile_charts, each captioned with its source(s), years and the peer-group
 definition. A functional area's indicator that is shown for its members only gets their values
 beside the charts."""
 from __future__ import annotations
 
 import streamlit as st
 
-from components import a11y, profile_area, profile_charts, state
-from components.profile_charts import ChartResult, available_indicators
-from components.profile_context import ProfileContext
+from components import a11y, profile_area, state
+from presentation import profile_charts
+from presentation.profile_charts import ChartResult, available_indicators
+from presentation.profile_context import ProfileContext
 from domain.catalogue import CATEGORIES
 from i18n import t
 

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.labels import picker_order, unit_labels
-from components.profile_context import ProfileContext, group_text, level_plural
+from presentation.labels import picker_order, unit_labels
+from presentation.profile_context import ProfileContext, group_text, level_plural
 from domain import peers as P
 from i18n import fmt_num, t
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.profile_context import ProfileContext, group_text, statement_text
+from presentation.profile_context import ProfileContext, group_text, statement_text
 from domain.narrative import MIN_PEERS, Summary
 from i18n import t
 

@@ -1,7 +1,7 @@
 """The reports page's body: subject (unit or area), chart choice, outline, download buttons.
 
 The view is fully in the URL: unit or area (components.subject), peers, lang, and the chosen
-charts (``charts`` extra, comma-separated chart keys of components.profile_charts such as
+charts (``charts`` extra, comma-separated chart keys of presentation.profile_charts such as
 ``position,trend:population_total,ranking:turnout_sejm``). Files are generated on
 click (deferred download) from a cached report model, so choosing charts costs nothing until a
 file is wanted and a second click on the same report is instant.
@@ -13,9 +13,10 @@ import datetime as dt
 import streamlit as st
 
 import services
-from components import a11y, downloads, profile_charts, share, state, subject
-from components.data_text import md
-from components.labels import gminy_word
+from components import a11y, downloads, share, state, subject
+from presentation import profile_charts
+from presentation.data_text import md
+from presentation.labels import gminy_word
 from i18n import t
 from reports.gather import default_charts
 from reports.model import file_stem

@@ -100,7 +100,7 @@ def about_link(page: str) -> None:
         return
     from streamlit.errors import StreamlitAPIException
 
-    from components.navigation import page_path
+    from presentation.navigation import page_path
 
     try:
         st.page_link(page_path(ABOUT), label=t("about.link", state.lang()), icon=":material/info:")

@@ -6,8 +6,8 @@ import streamlit as st
 
 import services
 from components import state, subject
-from components.labels import gminy_word, picker_order, unit_labels
-from components.navigation import page_path
+from presentation.labels import gminy_word, picker_order, unit_labels
+from presentation.navigation import page_path
 from i18n import LANGS, t
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 import services
 from components import state
-from components.labels import gminy_word, unit_label
+from presentation.labels import gminy_word, unit_label
 from domain import areas as A
 from i18n import t
 

@@ -7,7 +7,8 @@ from components.router import page_head, require_app
 
 require_app()
 
-from components import profile_area, profile_cards, profile_context, profile_peers, profile_summary, share
+from components import profile_area, profile_cards, profile_peers, profile_summary, share
+from presentation import profile_context
 from i18n import t
 
 lang, ingest = page_head("profile.title")

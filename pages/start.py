@@ -7,7 +7,7 @@ require_app()
 
 import services
 from components import downloads, overview, share, sidebar, state
-from components.labels import unit_label, unit_type_label
+from presentation.labels import unit_label, unit_type_label
 from i18n import t
 
 lang, ingest = page_head("app.title", intro_key="app.tagline", intro_as_caption=True,

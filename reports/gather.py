@@ -1,12 +1,12 @@
 """Build a report model from the same pieces as the profile and comparison pages (no Streamlit).
 
-A unit or a functional area becomes a components.profile_context.ProfileContext (peer group by
+A unit or a functional area becomes a presentation.profile_context.ProfileContext (peer group by
 domain.peers from the URL's ``peers=`` — typology, kNN or own list; an area: its own gminy,
 powiaty of similar size, kNN powiaty or own list), its key indicators are
 domain.profile.profile_cards (national ranks by domain.rankings; none for an area), strengths and
-weaknesses domain.narrative.summarise, and the charts components.profile_charts (the very
+weaknesses domain.narrative.summarise, and the charts presentation.profile_charts (the very
 ChartResults the comparison page shows, with their data-generated takeaways). The peer-group
-definition is components.profile_context.group_text — word for word what the profile says.
+definition is presentation.profile_context.group_text — word for word what the profile says.
 
 ``src`` is a data source with the profile's interface: services.profile.Source (the app's
 cached reads) or a bare Store (wrapped in reports.source.StoreSource: command line, tests).
@@ -18,9 +18,9 @@ import json
 
 import pandas as pd
 
-from components import profile_charts
-from components.labels import unit_type_label
-from components.profile_context import (ProfileContext, build as build_context, cards_and_summary, group_text,
+from presentation import profile_charts
+from presentation.labels import unit_type_label
+from presentation.profile_context import (ProfileContext, build as build_context, cards_and_summary, group_text,
                                         level_plural, members_only, statement_text)
 from domain.narrative import MIN_PEERS
 from i18n import fmt_num, t

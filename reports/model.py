@@ -5,13 +5,13 @@ the store or Streamlit, so whoever builds the model decides the content (profile
 narrative) and every output format follows.
 
 Built by reports.gather from the same pieces as the profile and comparison pages
-(components.profile_context, domain.profile.profile_cards, domain.narrative.summarise,
-components.profile_charts), so a report says exactly what the pages say. Contract:
+(presentation.profile_context, domain.profile.profile_cards, domain.narrative.summarise,
+presentation.profile_charts), so a report says exactly what the pages say. Contract:
   * ``ReportModel.key_indicators``: one ``KeyIndicator`` per row of the key-indicators table; the
     ``value_text`` is already formatted with ``i18n.fmt_num`` in the model's language; ranks are
     1-based positions (``None`` = not ranked) with the size of the ranked group in ``*_of``.
   * ``ReportModel.charts``: ``ChartItem``s in slide/page order; ``figure`` is a plotly figure built
-    by a pure builder (components/charts.py), ``takeaway`` one
+    by a pure builder (presentation/charts.py), ``takeaway`` one
     sentence (it becomes the slide title), ``caption`` says what is shown, ``source`` the short
     source line (footer), ``data`` the numbers behind the chart (CSV/XLSX downloads), ``notes``
     speaker-notes text.

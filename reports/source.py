@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.labels import short_names
+from presentation.labels import short_names
 from domain import areas as A
 from domain.profile import join_columns, latest_population, profile_ids, wide_matrix
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.labels import unit_label
+from presentation.labels import unit_label
 from domain.classify import Classification, classify
 from domain.rankings import ranking_frame
 from services import TTL, coverage, indicators, layer, store, units

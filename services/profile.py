@@ -6,7 +6,7 @@ page's ranks, peer medians, kNN and charts are cheap pandas operations on it. Ca
 shared by all sessions: never mutate them.
 
 ``Source(ingest)`` bundles these cached reads behind the data-source interface that
-components.profile_context and reports.gather use (a bare Store gets the same interface from
+presentation.profile_context and reports.gather use (a bare Store gets the same interface from
 reports.source.StoreSource, for the command line and tests).
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import services
-from components.labels import short_names
+from presentation.labels import short_names
 from domain.profile import join_columns, latest_population, profile_ids, wide_matrix
 from services import areas as SA
 
@@ -63,7 +63,7 @@ def level_population(ingest: str, level: str) -> tuple[pd.Series, int | None]:
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
 def unit_names(ingest: str, lang: str) -> dict[str, str]:
-    """Chart-friendly short names of every unit (components.labels.short_names)."""
+    """Chart-friendly short names of every unit (presentation.labels.short_names)."""
     return short_names(services.units(ingest), lang)
 
 

@@ -3,7 +3,7 @@
 The browser fetches ``/app/static/geo/<level>.<sha8>.geojson`` once (Streamlit gzips it) and
 plotly keeps it in memory, so an indicator or year change sends only codes and values. Polygons
 are written with d3 winding (exterior rings clockwise) because the map is drawn by plotly's SVG
-``geo`` renderer (see components/map_figures.py); plotly's ``geo`` also fetches a basemap topojson,
+``geo`` renderer (see presentation/map_figures.py); plotly's ``geo`` also fetches a basemap topojson,
 which ``write_basemap_stub`` provides as an empty local file (the map shows no basemap). The file
 name carries a hash of its content: a new ingest with other boundaries (or other names) gets a new
 URL, and a file once written never changes. Writes are atomic (temporary file + rename in the

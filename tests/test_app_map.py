@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from components.map_figures import class_labels  # noqa: F401 - imported to fail early if it breaks
+from presentation.map_figures import class_labels  # noqa: F401 - imported to fail early if it breaks
 from domain.classify import fisher_jenks_bins
 from i18n import fmt_num
 from tests.conftest import ROOT

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components import charts
+from presentation import charts
 from components.profile_cards import sparkline_svg
 from domain.palettes import ROLE_COLOURS
 from domain.profile import age_structure, level_change, peer_band

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.map_figures import (Outline, choropleth_figure, class_labels, histogram_figure, locator_map,
+from presentation.map_figures import (Outline, choropleth_figure, class_labels, histogram_figure, locator_map,
                                     outline_trace, use_log_axis)
 from domain import palettes
 from domain.classify import class_colours, classify
@@ -175,7 +175,7 @@ def test_locator_map_draws_the_unit_inside_its_region(sqlite_store):
 
 
 def test_feature_index_locations_decode_to_the_same_codes_and_shrink_the_payload(sqlite_store):
-    from components.map_figures import location_codes
+    from presentation.map_figures import location_codes
     from services.static_geo import feature_order, with_properties
 
     text = sqlite_store.layer("gmina")[0]

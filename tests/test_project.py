@@ -15,6 +15,32 @@ def test_import_layers_hold():
     assert res.returncode == 0, res.stdout[-3000:]
 
 
+def _top_level_imports(path: Path) -> set[str]:
+    """Every package a module imports, at any depth of the file (lazy imports in functions too)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+# import-linter takes packages only; the two entry modules get the same layer rule here.
+ENTRY_RULES = {
+    "app.py": {"forbidden": {"store", "loaders", "sqlalchemy", "reports", "cli"}},  # a router: UI + services
+    "cli.py": {"forbidden": {"streamlit", "components", "pages", "services", "app"}},  # no UI, no caches
+}
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRY_RULES))
+def test_entry_points_respect_layers(entry):
+    imported = _top_level_imports(ROOT / entry)
+    assert imported & ENTRY_RULES[entry]["forbidden"] == set()
+
+
 def test_every_setting_is_documented_in_the_readme():
     from settings import SETTINGS
 
@@ -44,7 +70,7 @@ def test_every_message_key_used_in_code_exists():
     keys = set(messages("pl"))
     used = set()
     for path in list(ROOT.glob("*.py")) + list(ROOT.glob("pages/*.py")) + list(ROOT.glob("components/*.py")) \
-            + list(ROOT.glob("reports/*.py")):
+            + list(ROOT.glob("presentation/*.py")) + list(ROOT.glob("reports/*.py")):
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text(encoding="utf-8")))
     assert sorted(used - keys) == []
 
@@ -57,13 +83,25 @@ def test_no_mirror_file_is_committed():
 
 
 @pytest.mark.parametrize("module", ["domain.teryt", "domain.aggregation", "domain.rollup", "domain.permalink",
-                                    "domain.catalogue", "domain.profile", "domain.peers", "domain.narrative"])
+                                    "domain.catalogue", "domain.profile", "domain.peers", "domain.narrative",
+                                    "presentation.profile_context", "presentation.profile_charts",
+                                    "presentation.map_figures", "presentation.map_state", "reports.gather"])
 def test_domain_modules_import_without_streamlit(module):
     code = f"import sys, {module}; assert 'streamlit' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
-@pytest.mark.parametrize("page", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def _registered_pages():
+    from presentation.navigation import PAGES
+
+    return [ROOT / p.path for p in PAGES]
+
+
+def test_every_page_file_is_registered():
+    assert sorted(p for p in (ROOT / "pages").glob("*.py") if p.name != "__init__.py") == sorted(_registered_pages())
+
+
+@pytest.mark.parametrize("page", _registered_pages(), ids=lambda p: p.name)
 def test_every_page_guards_deep_links_on_a_fresh_server(page):
     src = page.read_text(encoding="utf-8")
     assert "require_app()" in src.split("\nimport services", 1)[0], "call components.router.require_app() first"

@@ -104,7 +104,7 @@ def test_services_refuse_writes_in_public_mode(app_env, monkeypatch, sqlite_stor
     assert "population_total" in sqlite_store.indicators()
 
 
-UI_MODULES = [p for d in ("pages", "components", "services") for p in sorted((ROOT / d).glob("*.py"))]
+UI_MODULES = [p for d in ("pages", "components", "presentation", "services") for p in sorted((ROOT / d).glob("*.py"))]
 UI_MODULES.append(ROOT / "app.py")
 CLI_ONLY = ("store.ingest", "cli", "subprocess", "bench", "os.system")
 

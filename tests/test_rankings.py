@@ -85,7 +85,7 @@ def test_rank_of_a_missing_value_is_none():
         rank_of(1.0, [2.0], "up")
 
 
-@pytest.mark.parametrize("module", ["domain.classify", "domain.rankings", "components.map_state"])
+@pytest.mark.parametrize("module", ["domain.classify", "domain.rankings", "presentation.map_state"])
 def test_pure_modules_import_without_streamlit(module):
     import subprocess
     import sys

@@ -9,7 +9,7 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from components.profile_context import build as build_context, group_text
+from presentation.profile_context import build as build_context, group_text
 from reports import deck, gather, pdf, xlsx
 from reports.model import ExportMeta
 from reports.source import StoreSource

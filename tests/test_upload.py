@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from components.data_text import md
+from presentation.data_text import md
 from loaders.upload import MAX_BYTES, Problem, UploadError, neutralise_cell, parse_upload, parse_value
 from store.user_data import UnitIndex, match_values
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from components.labels import gminy_word, source_label, source_lookup, unit_label
+from presentation.labels import gminy_word, source_label, source_lookup, unit_label
 from domain import areas as A
 from domain import peers as P
 from domain.catalogue import Indicator

@@ -1,5 +1,5 @@
 """The comparison charts of a subject (unit or functional area) and its peer group, as data: each
-function prepares the numbers, builds the figure with a pure builder from components.charts and
+function prepares the numbers, builds the figure with a pure builder from presentation.charts and
 returns a ``ChartResult`` with the caption parts (sources, years, note), the numbers behind the
 chart and a one-sentence takeaway generated from them. No Streamlit: the comparison page
 (components.profile_compare) shows these, and the PDF/slide reports (reports.gather) use the
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from components import charts
-from components.profile_context import ProfileContext, group_text, level_plural
+from presentation import charts
+from presentation.profile_context import ProfileContext, group_text, level_plural
 from domain.catalogue import CATEGORIES
 from domain.peers import needs_log
 from domain.profile import CARD_COLUMNS, age_structure, is_percent, level_change, peer_band, series

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from components.data_text import md
+from presentation.data_text import md
 from domain import palettes
 from domain.catalogue import CATEGORIES, Indicator
 from domain.classify import DEFAULT_K, DEFAULT_METHOD, METHODS, ClassifyError, parse_breaks
