@@ -412,6 +412,11 @@ def load_fire_incidents(path) -> pd.DataFrame:
             total = float(np.nansum(arr))
             if key not in label or total > label[key][0]:
                 label[key] = (total, name, powiat)
+    for code, arr in sums.items():
+        _, name, powiat = label[code]
+        out += [{"code": code, "name": name, "parent_name": powiat, "measure": key,
+                 "year": yr, "value": v, "source_unit": "", "skip": ""}
+                for (_, key, yr), v in zip(value_cols, arr)]
     # rows whose name is not the one of their code's gmina (a neighbour's name on a duplicated
     # code, e.g. "Sawin" coded 060303 Chełm): summed by code as above, and also emitted as skipped
     # rows so the reconciliation report names every such row and the gmina it was added to
@@ -421,11 +426,6 @@ def load_fire_incidents(path) -> pd.DataFrame:
             out += [{"code": code, "name": f"{name} → {code} {label[key][1]}", "parent_name": powiat,
                      "measure": k, "year": yr, "value": v, "source_unit": "", "skip": NAME_MISMATCH}
                     for (_, k, yr), v in zip(value_cols, vals)]
-    for code, arr in sums.items():
-        _, name, powiat = label[code]
-        out += [{"code": code, "name": name, "parent_name": powiat, "measure": key,
-                 "year": yr, "value": v, "source_unit": "", "skip": ""}
-                for (_, key, yr), v in zip(value_cols, arr)]
     return raw_frame(out)
 
 
