@@ -7,7 +7,7 @@ import streamlit as st
 from presentation.labels import source_label, source_lookup
 from domain.catalogue import Indicator
 from domain.profile import latest_by_indicator
-from i18n import fmt_num, t
+from i18n import fmt_num, fmt_unit, t, unit_after
 
 
 def source_text(row, sources: pd.DataFrame, lang: str) -> str:
@@ -25,7 +25,8 @@ def overview_frame(values: pd.DataFrame, indicators: dict[str, Indicator], sourc
             t("col.category", lang): t(f"category.{ind.category}", lang),
             t("col.indicator", lang): ind.name(lang),
             t("col.value", lang): fmt_num(r["value"], ind.decimals, lang),
-            t("col.unit", lang): ind.unit(lang),
+            t("col.unit", lang): unit_after(fmt_num(r["value"], ind.decimals, lang), ind.unit(lang), lang,
+                                            keep_count_word=True),
             t("col.year", lang): str(int(r["year"])),
             t("col.source", lang): source_text(r, sources, lang),
         })
@@ -43,7 +44,7 @@ def render_headlines(values: pd.DataFrame, indicators: dict[str, Indicator], sou
     for col, ind in zip(st.columns(len(shown)), shown):
         r = latest.loc[ind.id]
         with col:
-            st.metric(ind.name(lang), f"{fmt_num(r['value'], ind.decimals, lang)} {ind.unit(lang)}",
+            st.metric(ind.name(lang), fmt_unit(r["value"], ind.decimals, ind.unit(lang), lang),
                       help=ind.definition(lang), border=True)
             st.caption(t("overview.year_source", lang, year=int(r["year"]),
                          source=source_text(r.to_dict() | {"indicator": ind.id}, sources, lang)))

@@ -12,7 +12,7 @@ from presentation.profile_context import ProfileContext, level_plural
 from domain.catalogue import CATEGORIES, Indicator
 from domain.palettes import ROLE_COLOURS
 from domain.profile import is_percent, series_map
-from i18n import fmt_num, t
+from i18n import fmt_num, fmt_unit, t, unit_after
 
 CARD_WIDTH = 330  # px; cards wrap to the screen width (3–4 per line on a laptop, 1 on a phone)
 SHORT_UNIT = 10  # longer units are written under the value, not in it (the value would be cut off)
@@ -51,7 +51,7 @@ def sparkline_svg(*, years: list[int], values: list[float], label: str, width: i
 
 
 def value_text(value: float, ind: Indicator, lang: str) -> str:
-    return f"{fmt_num(value, ind.decimals, lang)} {ind.unit(lang)}".strip()
+    return fmt_unit(value, ind.decimals, ind.unit(lang), lang)
 
 
 def change_text(r: dict, ind: Indicator, lang: str) -> str | None:
@@ -129,7 +129,8 @@ def render_card(r: dict, ctx: ProfileContext, smap: dict, withheld: dict | None 
         st.metric(ind.name(lang), shown, delta=change_text(r, ind, lang),
                   delta_color=TREND_COLOUR.get(r["trend"], "gray"), label_visibility="collapsed")
         if not short:
-            st.caption(ind.unit(lang))  # a long unit right under the number it belongs to
+            # a long unit right under the number it belongs to, in the form that fits the number
+            st.caption(unit_after(shown, ind.unit(lang), lang, keep_count_word=True))
         years, values = smap.get(ind.id, ([], []))
         svg = sparkline_svg(years=list(years), values=list(values),
                             label=t("profile.sparkline_alt", lang, name=ind.name(lang),

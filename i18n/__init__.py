@@ -80,5 +80,33 @@ def fmt_unit(value: float | int | None, decimals: int, unit: str, lang: str | No
     return f"{text} {unit_after(text, unit, norm_lang(lang))}".strip()
 
 
+def fmt_when(value, lang: str | None = None) -> str:
+    """A date or timestamp (datetime, or ISO text as the store keeps it) in the reader's words:
+    "2 grudnia 2026, 10:08 UTC" / "2 December 2026, 10:08 UTC"; a date alone "23 sierpnia 2021".
+    Text that is not an ISO date is returned unchanged."""
+    import datetime as dt
+
+    from babel.dates import format_date, format_datetime
+
+    lang = norm_lang(lang)
+    loc = LOCALES[lang]
+    if isinstance(value, dt.datetime):
+        when = value
+    elif isinstance(value, dt.date):
+        return format_date(value, "d MMMM y", locale=loc)
+    else:
+        text = str(value or "").strip()
+        try:
+            if len(text) == 10:
+                return format_date(dt.date.fromisoformat(text), "d MMMM y", locale=loc)
+            when = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+        return format_datetime(when, "d MMMM y, HH:mm", locale=loc, tzinfo=dt.timezone.utc) + " UTC"
+    return format_datetime(when, "d MMMM y, HH:mm", locale=loc)
+
+
 def locale(lang: str | None) -> Locale:
     return Locale.parse(LOCALES[norm_lang(lang)])

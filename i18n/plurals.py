@@ -92,16 +92,17 @@ def plural(value, forms, lang: str) -> str:
     return forms[idx]
 
 
-def unit_after(value, unit: str, lang: str) -> str:
+def unit_after(value, unit: str, lang: str, *, keep_count_word: bool = False) -> str:
     """The unit as it reads after ``value`` (a number or its formatted text): the first word
-    inflected if it is a countable noun (osoby/osób, rodziny/rodzin, …), the rest unchanged."""
+    inflected if it is a countable noun (osoby/osób, rodziny/rodzin, …), the rest unchanged.
+    A bare "liczba"/"number" unit becomes "" unless ``keep_count_word`` (a table's unit column)."""
     unit = (unit or "").strip()
     if not unit:
         return ""
     head, sep, rest = unit.partition(" ")
     table = PL_UNIT_WORDS if lang == "pl" else EN_UNIT_WORDS
     forms = table.get(head)
-    if forms is None:
+    if forms is None or (keep_count_word and not any(forms)):
         return unit
     word = plural(value, forms, lang)
     return (word + sep + rest).strip() if word else rest.strip()

@@ -30,7 +30,7 @@ from domain import palettes
 from domain.catalogue import Indicator
 from domain.classify import Classification, legend_decimals
 from domain.winding import d3_winding
-from i18n import fmt_num, t
+from i18n import fmt_num, t, unit_after
 
 # Poland's extent (lon, lat) with a small margin. Desktop: the box reaches further west so Poland
 # sits right of centre and the legend (bottom left) lies over Germany/Czechia, not Silesia.
@@ -125,7 +125,12 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
     labels = class_labels(c, decimals=dec, lang=lang)
     rank_line = _rank_line(indicator, n_ranked, lang, level)
     head = "<b>%{properties." + lang + "}</b><br>"
-    value_line = f"{_value_fmt(dec)} {unit_txt} ({year})"
+    # the unit after the value in its plural form (809 168 osób, 22 osoby, 1 osoba): units whose
+    # word changes get one trace per form (a per-feature text would add to every map's payload)
+    unit_of = frame["value"].map(lambda v: unit_after(fmt_num(v, dec, lang), unit_txt, lang) if v == v else "")
+
+    def value_line(unit: str) -> str:
+        return f"{_value_fmt(dec)} {unit} ({year})".replace("  ", " ")
     computed_line = "<br><i>" + t("map.hover_computed", lang, n="%{customdata[2]}", of="%{customdata[3]}",
                                   units=t("map.members_gen", lang)) + "</i>"
     line = {"color": "#ffffff", "width": LINE_WIDTH.get(level, 0.5)}
@@ -149,10 +154,12 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
         part = drawn.loc[drawn["_cls"] == i]
         legend_name = f"{labels[i]} ({fmt_num(c.counts[i], 0, lang)})"
         computed = part["method"].eq("aggregated") & part["of"].notna()
-        groups = [(part.loc[~computed], False), (part.loc[computed], True)]
+        forms = unit_of.loc[part.index]
+        groups = [(part.loc[~computed & (forms == u)], False, u) for u in sorted(set(forms) or {unit_txt})]
+        groups += [(part.loc[computed & (forms == u)], True, u) for u in sorted(set(forms) or {unit_txt})]
         shown = False
-        for sub, is_computed in groups:
-            if sub.empty and (shown or is_computed):
+        for sub, is_computed, unit_word in groups:
+            if sub.empty and (shown or is_computed or len(part)):
                 continue
             cd_cols = ["rank", "percentile"] + (["n", "of"] if is_computed else [])
             customdata = sub[cd_cols].fillna(0).to_numpy(dtype=np.int16) if len(sub) else None
@@ -160,7 +167,8 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
                 geojson=geojson, featureidkey=idkey, locations=locs(sub["code"]),
                 z=_rounded(sub["value"], dec), customdata=customdata,
                 colorscale=[[0, colours[i]], [1, colours[i]]], showscale=False, marker={"line": line},
-                hovertemplate=head + value_line + "<br>" + rank_line + (computed_line if is_computed else "")
+                hovertemplate=head + value_line(unit_word) + "<br>" + rank_line
+                + (computed_line if is_computed else "")
                 + "<extra></extra>",
                 name=legend_name, legendgroup=f"class{i}", showlegend=not shown,
                 selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}))

@@ -23,7 +23,7 @@ from domain.catalogue import CATEGORIES
 from domain.peers import needs_log
 from domain.profile import CARD_COLUMNS, age_structure, is_percent, level_change, peer_band, series
 from domain.rankings import rank_of, rank_series
-from i18n import fmt_num, t
+from i18n import fmt_num, fmt_unit, t
 
 AGE_GROUPS = ("population_pre_working", "population_working", "population_post_working")
 KINDS = ("trend", "ranking", "distribution", "scatter", "quadrant", "age", "position")
@@ -52,7 +52,7 @@ class ChartResult:
 # small helpers
 # --------------------------------------------------------------------------------------------
 def fmt_value(ind, lang):
-    return lambda v: "–" if v is None or pd.isna(v) else f"{fmt_num(v, ind.decimals, lang)} {ind.unit(lang)}".strip()
+    return lambda v: "–" if v is None or pd.isna(v) else fmt_unit(v, ind.decimals, ind.unit(lang), lang)
 
 
 def axis_title(ind, lang, year=None) -> str:
@@ -508,9 +508,14 @@ def position(ctx: ProfileContext, cards: pd.DataFrame) -> ChartResult:
                                  axis_title=t("chart.position_axis", lang, level=level_pl),
                                  median_label=t("chart.position_median", lang))
     best, worst = df.iloc[0], df.iloc[-1]
+    # the sentence says what each number is: the value with its unit, and the percentile as the
+    # share of units it is better (best) or worse (weakest) than — never a bare percentile that
+    # reads like the indicator's value ("udział … (15%)" when the share is 23,6 %)
+    value_of = {r["indicator"]: fmt_value(ctx.indicators[r["indicator"]], lang)(r["value"]) for r in rows}
     takeaway = t("chart.takeaway.position", lang, name=ctx.short_name, best=lower_first(best["label"]),
-                 best_pct=fmt_num(best["percentile"], 0, lang), worst=lower_first(worst["label"]),
-                 worst_pct=fmt_num(worst["percentile"], 0, lang), level=level_pl)
+                 best_value=value_of[best["indicator"]], best_pct=fmt_num(best["percentile"], 0, lang),
+                 worst=lower_first(worst["label"]), worst_value=value_of[worst["indicator"]],
+                 worst_pct=fmt_num(100 - worst["percentile"], 0, lang), level=level_pl)
     note = t("chart.position_note", lang, level=level_pl)
     if len(df) < total:
         note += " " + t("chart.position_subset", lang, k=POSITION_EACH_END, n=total)

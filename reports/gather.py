@@ -23,7 +23,7 @@ from presentation.labels import unit_type_label
 from presentation.profile_context import (ProfileContext, build as build_context, cards_and_summary, group_text,
                                         level_plural, members_only, statement_text)
 from domain.narrative import MIN_PEERS
-from i18n import fmt_num, t
+from i18n import fmt_num, t, unit_after
 from reports.locator import Locator, context_features
 from reports.model import ChartItem, KeyIndicator, ReportModel, source_refs
 from reports.source import as_source
@@ -128,7 +128,9 @@ def key_indicators(ctx: ProfileContext, cards: pd.DataFrame) -> list[KeyIndicato
             coverage = t("areas.coverage", lang, n=int(r["n"]), of=int(r["of"]))
         rows.append(KeyIndicator(
             indicator_id=ind.id, name=ind.name(lang), value=float(r["value"]),
-            value_text=fmt_num(r["value"], ind.decimals, lang), unit=ind.unit(lang), year=int(r["year"]),
+            value_text=fmt_num(r["value"], ind.decimals, lang), decimals=int(ind.decimals),
+            unit=unit_after(fmt_num(r["value"], ind.decimals, lang), ind.unit(lang), lang, keep_count_word=True),
+            year=int(r["year"]),
             source=short_source(r, ctx), category=t(f"category.{ind.category}", lang),
             national_rank=int(r["rank"]) if pd.notna(r["rank"]) else None,
             national_of=int(r["rank_of"]) if pd.notna(r["rank"]) else None,
@@ -146,7 +148,8 @@ def narrative(ctx: ProfileContext, keys: list[KeyIndicator]) -> list[str]:
     for k in keys:
         if k.indicator_id not in heads:
             continue
-        text = t("report.narrative_value", lang, name=k.name, value=k.value_text, unit=k.unit, year=k.year)
+        text = t("report.narrative_value", lang, name=k.name,
+                 value=f"{k.value_text} {unit_after(k.value_text, k.unit, lang)}".strip(), year=k.year)
         if k.national_rank:
             text += " " + t("report.narrative_rank", lang, rank=k.national_rank, of=fmt_num(k.national_of, 0, lang),
                             level=level_plural(ctx.level, lang))

@@ -72,6 +72,7 @@ class KeyIndicator:
     peer_of: int | None = None
     note: str = ""  # e.g. "computed from gminy (14 of 15)"
     coverage: str = ""  # an area's value: "dane z 14 z 15 gmin"
+    decimals: int = 1  # the indicator's decimals (the value_text's; spreadsheets format the value so)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,9 @@ class ColumnDoc:
     name: str  # the column header as written
     definition: str = ""
     unit: str = ""
+    # decimals shown in a spreadsheet: one for the column, one per row (e.g. a value column whose
+    # rows are different indicators), "year" for years (no thousands separator); None = automatic
+    decimals: int | tuple[int, ...] | str | None = None
 
 
 @dataclass(frozen=True)
