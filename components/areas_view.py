@@ -53,7 +53,7 @@ def coverage_text(n, of, lang: str) -> str:
     if n != n or of != of or not of:
         return ""
     key = "areas.coverage_one" if int(of) == 1 else "areas.coverage"
-    return t(key, lang, n=int(n), of=int(of))
+    return t(key, lang, n=fmt_num(int(n), 0, lang), of=fmt_num(int(of), 0, lang))
 
 
 def permalink(codes: tuple[str, ...]) -> str:

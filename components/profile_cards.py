@@ -71,7 +71,7 @@ def rank_text(r: dict, ind: Indicator, ctx: ProfileContext) -> str:
     lang = ctx.lang
     parts = []
     if pd.notna(r["rank"]) and ctx.level != "country":
-        parts.append(t("profile.rank_country", lang, rank=int(r["rank"]), of=int(r["rank_of"]),
+        parts.append(t("profile.rank_country", lang, rank=fmt_num(int(r["rank"]), 0, lang), of=fmt_num(int(r["rank_of"]), 0, lang),
                        level=level_plural(ctx.level, lang)))
     if pd.notna(r["peer_rank"]):
         parts.append(ctx.peer_text("profile.rank_peers", rank=int(r["peer_rank"]), of=int(r["peer_rank_of"])))

@@ -71,13 +71,13 @@ def fmt_num(value: float | int | None, decimals: int = 0, lang: str | None = Non
 
 
 def fmt_unit(value: float | int | None, decimals: int, unit: str, lang: str | None = None, *,
-             signed: bool = False) -> str:
+             signed: bool = False, genitive: bool = False) -> str:
     """A number with its unit in the right plural form: "809 168 osób", "22 osoby", "1 osoba",
     "3 980 osób na km²", "2,5 osoby", "23,6 %" (other units unchanged); "–" without a value."""
     text = fmt_num(value, decimals, lang, signed=signed)
     if text == "–":
         return text
-    return f"{text} {unit_after(text, unit, norm_lang(lang))}".strip()
+    return f"{text} {unit_after(text, unit, norm_lang(lang), genitive=genitive)}".strip()
 
 
 def fmt_when(value, lang: str | None = None) -> str:

@@ -27,6 +27,17 @@ PL_UNIT_WORDS: dict[str, tuple[str, str, str, str]] = {
     "jednostki": ("jednostka", "jednostki", "jednostek", "jednostki"),
     "liczba": ("", "", "", ""),
 }
+# The same words in the genitive after a number ("z 757 740 do 809 168 osób", "do 22 osób",
+# "do 1 osoby"): one (genitive singular), any other count (genitive plural), fraction.
+PL_UNIT_WORDS_GEN: dict[str, tuple[str, str, str]] = {
+    "osoby": ("osoby", "osób", "osoby"),
+    "osób": ("osoby", "osób", "osoby"),
+    "rodziny": ("rodziny", "rodzin", "rodziny"),
+    "kobiety": ("kobiety", "kobiet", "kobiety"),
+    "gminy": ("gminy", "gmin", "gminy"),
+    "jednostki": ("jednostki", "jednostek", "jednostki"),
+    "liczba": ("", "", ""),
+}
 EN_UNIT_WORDS: dict[str, tuple[str, str]] = {
     "persons": ("person", "persons"),
     "families": ("family", "families"),
@@ -92,14 +103,22 @@ def plural(value, forms, lang: str) -> str:
     return forms[idx]
 
 
-def unit_after(value, unit: str, lang: str, *, keep_count_word: bool = False) -> str:
+def unit_after(value, unit: str, lang: str, *, keep_count_word: bool = False, genitive: bool = False) -> str:
     """The unit as it reads after ``value`` (a number or its formatted text): the first word
     inflected if it is a countable noun (osoby/osób, rodziny/rodzin, …), the rest unchanged.
-    A bare "liczba"/"number" unit becomes "" unless ``keep_count_word`` (a table's unit column)."""
+    A bare "liczba"/"number" unit becomes "" unless ``keep_count_word`` (a table's unit column).
+    ``genitive``: after a preposition that governs the genitive ("z … do 809 168 osób")."""
     unit = (unit or "").strip()
     if not unit:
         return ""
     head, sep, rest = unit.partition(" ")
+    if genitive and lang == "pl":
+        gen = PL_UNIT_WORDS_GEN.get(head)
+        if gen is None or (keep_count_word and not any(gen)):
+            return unit
+        cat = category(value, lang)
+        word = gen[0] if cat == "one" else gen[2] if cat == "other" else gen[1]
+        return (word + sep + rest).strip() if word else rest.strip()
     table = PL_UNIT_WORDS if lang == "pl" else EN_UNIT_WORDS
     forms = table.get(head)
     if forms is None or (keep_count_word and not any(forms)):

@@ -96,7 +96,7 @@ def _rounded(values: pd.Series, decimals: int) -> list[float]:
 def no_data_reason(row: dict, lang: str) -> str:
     flags = set(str(row.get("flag") or "").split(","))
     if "withheld" in flags and row.get("of") == row.get("of") and row.get("of"):
-        return t("map.withheld", lang, n=int(row["n"] or 0), of=int(row["of"]))
+        return t("map.withheld", lang, n=fmt_num(int(row["n"] or 0), 0, lang), of=fmt_num(int(row["of"]), 0, lang))
     return t("map.no_value", lang)
 
 

@@ -51,8 +51,11 @@ class ChartResult:
 # --------------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------------
-def fmt_value(ind, lang):
-    return lambda v: "–" if v is None or pd.isna(v) else fmt_unit(v, ind.decimals, ind.unit(lang), lang)
+def fmt_value(ind, lang, *, genitive: bool = False):
+    """Value with its unit in the plural form the number takes ("809 168 osób"; ``genitive``
+    after "z … do": "do 22 osób")."""
+    return lambda v: "–" if v is None or pd.isna(v) else fmt_unit(v, ind.decimals, ind.unit(lang), lang,
+                                                                   genitive=genitive)
 
 
 def axis_title(ind, lang, year=None) -> str:
@@ -94,7 +97,7 @@ def sources_text(ctx: ProfileContext, prov: pd.DataFrame, indicator: str, years,
             cov = ""
             if r.get("of") == r.get("of") and r.get("of"):
                 cov = t("overview.coverage_gminy" if r.get("gminy") else "overview.coverage", ctx.lang,
-                        n=int(r["n"]), of=int(r["of"]))
+                        n=fmt_num(int(r["n"]), 0, ctx.lang), of=fmt_num(int(r["of"]), 0, ctx.lang))
             notes.append(t("chart.computed_role", ctx.lang, role=r["role"], coverage=cov, year=int(r["year"])))
     return "; ".join(dict.fromkeys(parts + notes)) or "–"
 
@@ -226,7 +229,8 @@ def _trend_takeaway(ctx: ProfileContext, ind, unit: pd.DataFrame, band: pd.DataF
             change = fmt_num(diff, ind.decimals, lang, signed=True)
         direction = "flat" if abs(diff) < 10 ** -max(ind.decimals, 0) / 2 else ("up" if diff > 0 else "down")
         text = t(f"chart.takeaway.trend_{direction}", lang, name=ctx.short_name, indicator=ind.name(lang),
-                 first=fmt_num(first["value"], ind.decimals, lang), last=fmt(last["value"]), y0=int(first["year"]),
+                 first=fmt_num(first["value"], ind.decimals, lang),
+                 last=fmt_value(ind, lang, genitive=True)(last["value"]), y0=int(first["year"]),
                  y1=int(last["year"]),
                  change=change)
     med = band.loc[band["year"] == int(last["year"]), "median"] if not band.empty else pd.Series(dtype=float)
@@ -305,7 +309,7 @@ def distribution(ctx: ProfileContext, indicator: str) -> ChartResult:
     everyone = col.drop(index=[ctx.code], errors="ignore") if ctx.is_area else col
     labels = pd.Series({c: ctx.names.get(c, c) for c in col.index})
     n_all = int(everyone.notna().sum())
-    groups = [(t("chart.all_units", lang, level=level_plural(ctx.level, lang), n=n_all), everyone, labels)]
+    groups = [(t("chart.all_units", lang, level=level_plural(ctx.level, lang), n=fmt_num(n_all, 0, lang)), everyone, labels)]
     pv = col.reindex(list(ctx.group.codes))
     if ctx.group.codes:
         groups.append((ctx.peer_text("chart.peers_n", n=int(pv.notna().sum())), pv, labels))
@@ -496,7 +500,7 @@ def position(ctx: ProfileContext, cards: pd.DataFrame) -> ChartResult:
         pct = 100.0 * (r["rank_of"] - r["rank"]) / (r["rank_of"] - 1)
         rows.append({"indicator": ind.id, "label": ind.name(lang), "percentile": round(pct, 1),
                      "value_label": f"{fmt_value(ind, lang)(r['value'])} ({int(r['year'])})",
-                     "hover": t("chart.position_hover", lang, rank=int(r["rank"]), of=int(r["rank_of"])),
+                     "hover": t("chart.position_hover", lang, rank=fmt_num(int(r["rank"]), 0, lang), of=fmt_num(int(r["rank_of"]), 0, lang)),
                      "value": r["value"], "year": int(r["year"]), "rank": int(r["rank"]), "of": int(r["rank_of"])})
     if ctx.is_area or not rows:
         return ChartResult("position", message=t("chart.position_none", lang), title=title)

@@ -106,7 +106,8 @@ def short_source(row: dict, ctx: ProfileContext) -> str:
     method, n, of = row.get("method", "source"), row.get("n"), row.get("of")
     if method == "aggregated" and of == of and of:
         key = "report.coverage_gminy" if ctx.is_area else "report.coverage"
-        return t("report.computed_source", ctx.lang, source=base, coverage=t(key, ctx.lang, n=int(n), of=int(of)))
+        return t("report.computed_source", ctx.lang, source=base, coverage=t(key, ctx.lang, n=fmt_num(int(n), 0, ctx.lang),
+                                                                                of=fmt_num(int(of), 0, ctx.lang)))
     if method in ("aggregated", "derived"):
         return t("report.derived_source", ctx.lang, source=base)
     return base
@@ -125,7 +126,7 @@ def key_indicators(ctx: ProfileContext, cards: pd.DataFrame) -> list[KeyIndicato
         computed = r.get("method", "source") != "source"
         coverage = ""
         if ctx.is_area and r.get("of") == r.get("of") and r.get("of"):
-            coverage = t("areas.coverage", lang, n=int(r["n"]), of=int(r["of"]))
+            coverage = t("areas.coverage", lang, n=fmt_num(int(r["n"]), 0, lang), of=fmt_num(int(r["of"]), 0, lang))
         rows.append(KeyIndicator(
             indicator_id=ind.id, name=ind.name(lang), value=float(r["value"]),
             value_text=fmt_num(r["value"], ind.decimals, lang), decimals=int(ind.decimals),

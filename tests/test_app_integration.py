@@ -60,7 +60,7 @@ def test_area_profile_compares_the_area_with_its_own_gminy(app):
     # GUS 2024: 809,168 + 28,079 + 69,791 + 43,999 residents; the area's total is not ranked
     # against its own gminy, and the card says so
     m = metrics(at)
-    assert m["Ludność ogółem"] == "951\xa0037 osoby"
+    assert m["Ludność ogółem"] == "951\xa0037 osób"
     assert "To suma gmin obszaru — nie porównujemy jej z pojedynczymi gminami." in body
     # a rate is ranked among the four gminy (the "of" counts the area): coverage on every card
     assert "wśród gmin obszaru:" in body and "z 5 (1 = najlepiej)" in body

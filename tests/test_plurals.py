@@ -66,3 +66,12 @@ def test_message_tokens_pick_the_form_in_both_languages():
     assert "2 477 gmin na wykresie" in t("a11y.breakdown", "pl", title="x", hi="a", hi_value="1", lo="b",
                                         lo_value="0", n="2 477")
     assert t("report.deck_more_rows", "pl", n=2) == "(+2 wskaźniki w raporcie PDF)"
+
+
+def test_genitive_after_z_do():
+    """'wzrost z 757 740 do 809 168 osób', 'do 22 osób', 'do 1 osoby', 'do 2,5 osoby'."""
+    assert fmt_unit(809168, 0, "osoby", "pl", genitive=True).replace("\xa0", " ") == "809 168 osób"
+    assert fmt_unit(22, 0, "osoby", "pl", genitive=True) == "22 osób"
+    assert fmt_unit(1, 0, "osoby", "pl", genitive=True) == "1 osoby"
+    assert fmt_unit(2.5, 1, "osoby", "pl", genitive=True) == "2,5 osoby"
+    assert fmt_unit(22, 0, "persons", "en", genitive=True) == "22 persons"

@@ -25,7 +25,7 @@ def test_unit_report_page_shows_outline_table_and_buttons(app):
     assert "Raporty i prezentacje" in text and "Kraków" in text
     # the peer group is stated exactly as on the profile page (typology by kind and size)
     assert "miasta na prawach powiatu, 100\xa0000 i więcej mieszkańców (ludność w 2024 r.); n = 33" in text
-    assert "Kraków — Ludność ogółem: wzrost z 757\xa0740 do 809\xa0168 osoby w latach 2010–2024" in text
+    assert "Kraków — Ludność ogółem: wzrost z 757\xa0740 do 809\xa0168 osób w latach 2010–2024" in text
     # every chart in the outline carries the numbers behind it as a table (text alternative), then the
     # key-indicator table
     assert len(at.dataframe) == 5 + 1
@@ -108,3 +108,23 @@ def test_knn_peers_from_the_url_are_used(app):
     assert "gminy wiejskie" not in text.split("Grupa porównawcza:")[1].split("\n")[0]
     table = at.dataframe[-1].value
     assert table.loc[table["Wskaźnik"] == "Ludność ogółem", "Liczba jednostek w grupie"].item() == 11
+
+
+def _display(el):
+    """The text a Styler-formatted st.dataframe shows (AppTest's .value is the underlying data)."""
+    import pyarrow as pa
+    return pa.ipc.open_stream(el.proto.styler.display_values).read_all().to_pandas()
+
+
+def test_report_data_table_shows_formatted_numbers_that_stay_numbers(app):
+    """Issue 18: the "Dane z raportu" table showed 809168, 17.2491, -0.6216."""
+    at = open_reports(app, unit="1261011")
+    el = at.dataframe[-1]
+    raw, shown = el.value, _display(el)
+    i = raw.index[raw["Wskaźnik"] == "Ludność ogółem"][0]
+    assert raw.loc[i, "Wartość"] == 809168  # sortable numbers underneath
+    assert shown.loc[i, "Wartość"].replace("\xa0", " ") == "809 168"
+    assert shown.loc[i, "Rok"] == "2024" and shown.loc[i, "Liczba jednostek w kraju"].replace("\xa0", " ") == "2 477"
+    for v in shown["Wartość"]:
+        assert "." not in v and (v == "–" or len(v.split(",")[-1]) <= 2 or "," not in v), v
+    assert not [v for v in shown["Wartość"] if v.count(",") == 1 and len(v.split(",")[1]) > 2]

@@ -32,7 +32,7 @@ def test_krakow_report_is_an_a4_pdf_with_its_real_numbers_and_sources(krakow_pl)
     text = text_of(data)
     assert "Kraków" in text
     # GUS table IV: 809,168 residents on 31.12.2024 — Polish format with its diacritics intact
-    assert "Ludność ogółem 809 168 osoby 2024" in text
+    assert "Ludność ogółem 809 168 osób 2024" in text
     assert "Najważniejsze wskaźniki" in text and "Źródła danych" in text
     for publisher in ("Państwowa Komisja Wyborcza", "GUGiK – Państwowy Rejestr Granic", "Państwowa Straż Pożarna",
                       "GUS – Bank Danych Lokalnych"):
@@ -59,7 +59,7 @@ def test_report_has_charts_with_takeaways_and_a_locator_map(krakow_pl):
     assert keys[0] == "position" and "trend:population_total" in keys
     text = text_of(data)
     trend = next(c for c in model.charts if c.key == "trend:population_total")
-    assert "wzrost z 757 740 do 809 168 osoby w latach 2010–2024" in trend.takeaway.replace("\xa0", " ")
+    assert "wzrost z 757 740 do 809 168 osób w latach 2010–2024" in trend.takeaway.replace("\xa0", " ")
     assert trend.takeaway.replace("\xa0", " ")[:40] in text
     assert model.locator is not None and "Położenie w Polsce" in text
     assert len(PdfReader(io.BytesIO(data)).pages) >= 4
