@@ -337,7 +337,7 @@ def _controls(p: MapParams, available, indicators: dict[str, Indicator], lang: s
             st.selectbox(t("map.palette", lang), choices, key="map_pal", on_change=_on_pal,
                          format_func=lambda name: t(f"map.palette_name.{name}", lang),
                          help=t("map.palette_help_div" if p.diverging else "map.palette_help_seq", lang))
-            pol = "diverging" if p.diverging else indicators[p.indicator].polarity
+            pol = "diverging" if p.diverging else indicators[p.indicator].judging_polarity
             st.caption(t(f"map.palette_meaning.{pol}", lang))  # what light and dark mean, in words
 
 
@@ -366,7 +366,7 @@ def render(ingest: str | None, lang: str) -> None:
     except ClassifyError:
         st.info(t("map.no_values_year", lang, year=p.year), icon="ℹ️")
         return
-    colours = class_colours(c, polarity=ind.polarity, center=ind.centered_on, palette=p.palette)
+    colours = class_colours(c, polarity=ind.judging_polarity, center=ind.centered_on, palette=p.palette)
     geo_url = smap.layer_url(ingest, p.level)
     if geo_url is None:
         st.warning(t("map.no_geometry_layer", lang), icon="🗺️")
@@ -434,7 +434,8 @@ def selected_summary(frame: pd.DataFrame, selected: str | None, *, indicator: In
 def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selected: str | None,
              phone: bool = False) -> None:
     n = int(frame["value"].notna().sum())
-    by = t("rank.by_value" if ind.polarity == "neutral" else f"rank.by_{ind.polarity}", lang)
+    pol = ind.judging_polarity
+    by = t("rank.by_value" if pol == "neutral" else f"rank.by_{pol}", lang)
     st.markdown("**" + t("rank.title", lang, units=t(f"map.level_plural.{p.level}", lang)) + "** · " + by)
     summary = selected_summary(frame, selected, indicator=ind, level=p.level, year=p.year, lang=lang)
     if summary:

@@ -77,12 +77,12 @@ def rank_text(r: dict, ind: Indicator, ctx: ProfileContext) -> str:
         parts.append(ctx.peer_text("profile.rank_peers", rank=int(r["peer_rank"]), of=int(r["peer_rank_of"])))
     if not parts:
         return ""
-    key = "profile.rank_order_neutral" if ind.polarity == "neutral" else "profile.rank_order"
+    key = "profile.rank_order_neutral" if ind.judging_polarity == "neutral" else "profile.rank_order"
     return " · ".join(parts) + " " + t(key, lang)
 
 
 def help_text(ind: Indicator, lang: str) -> str:
-    parts = [ind.definition(lang), t(f"profile.polarity.{ind.polarity}", lang), t("profile.rank_help", lang)]
+    parts = [ind.definition(lang), t(f"profile.polarity.{ind.judging_polarity}", lang), t("profile.rank_help", lang)]
     if ind.notes(lang):
         parts.append(ind.notes(lang))
     return "\n\n".join(p for p in parts if p)

@@ -101,6 +101,12 @@ class Indicator:
         strength or a weakness (never for neutral indicators, never for counts)."""
         return self.polarity != "neutral" and not self.is_count
 
+    @property
+    def judging_polarity(self) -> str:
+        """The polarity rankings, map colours and judgements use: "neutral" for counts whatever the
+        entry says (a user's BDL import of a count with a direction), else the catalogue's."""
+        return self.polarity if self.judged else "neutral"
+
 
 @dataclass(frozen=True)
 class Source:

@@ -80,7 +80,7 @@ def class_labels(c: Classification, *, decimals: int, lang: str) -> list[str]:
 
 
 def _rank_line(ind: Indicator, n: int, lang: str, level: str) -> str:
-    key = "map.hover_rank_value" if ind.polarity == "neutral" else "map.hover_rank"
+    key = "map.hover_rank_value" if ind.judging_polarity == "neutral" else "map.hover_rank"
     return t(key, lang, rank="%{customdata[0]}", n=fmt_num(n, 0, lang), pct="%{customdata[1]}",
              units=t(f"map.units_gen.{level}", lang))
 

@@ -254,7 +254,7 @@ def ranking(ctx: ProfileContext, indicator: str) -> ChartResult:
     vals = wide.loc[codes, (indicator, year)].dropna()
     if vals.empty:
         return ChartResult(key, message=t("compare.no_data", lang), title=ind.name(lang))
-    ranks = rank_series(vals, ind.polarity)
+    ranks = rank_series(vals, ind.judging_polarity)
     order = sorted(vals.index, key=lambda c: (ranks[c], c))
     shown = charts.ranking_window(order, ctx.code)
     fmt = fmt_value(ind, lang)
@@ -270,7 +270,7 @@ def ranking(ctx: ProfileContext, indicator: str) -> ChartResult:
                                 median_label=ctx.peer_text("chart.peer_median_value", value=fmt(med)),
                                 x_title=axis_title(ind, lang, year), decimals=ind.decimals, lang=lang,
                                 title=t("chart.ranking_title", lang, name=ind.name(lang), year=year))
-    note = t("chart.ranking_order_neutral" if ind.polarity == "neutral" else "chart.ranking_order", lang)
+    note = t("chart.ranking_order_neutral" if ind.judging_polarity == "neutral" else "chart.ranking_order", lang)
     if len(shown) < len(order):
         note += " " + t("chart.ranking_window", lang, shown=len(shown), n=len(order))
     if not compared:
@@ -283,8 +283,8 @@ def ranking(ctx: ProfileContext, indicator: str) -> ChartResult:
                          axis_title(ind, lang, year): [float(vals[c]) for c in order]})
     takeaway = ""
     if ctx.code in vals.index:
-        r = rank_of(float(vals[ctx.code]), peer_vals.to_numpy(), ind.polarity)
-        order_key = "chart.takeaway.rank_neutral" if ind.polarity == "neutral" else "chart.takeaway.rank"
+        r = rank_of(float(vals[ctx.code]), peer_vals.to_numpy(), ind.judging_polarity)
+        order_key = "chart.takeaway.rank_neutral" if ind.judging_polarity == "neutral" else "chart.takeaway.rank"
         takeaway = (t("chart.takeaway.value", lang, name=ctx.short_name, indicator=ind.name(lang),
                       value=fmt(vals[ctx.code]), year=year) + _versus(ctx, ind, float(vals[ctx.code]), med)
                     + "; " + t(order_key, lang, rank=r[0], of=r[1]) + ".")
@@ -426,7 +426,7 @@ def quadrant(ctx: ProfileContext, indicator: str) -> ChartResult:
     peers = f.loc[f["role"] == "peer"]
     xm = float(peers["level"].median()) if len(peers) else np.nan
     ym = float(peers["change"].median()) if len(peers) else np.nan
-    good = {"higher_better": "up", "lower_better": "down"}.get(ind.polarity)
+    good = {"higher_better": "up", "lower_better": "down"}.get(ind.judging_polarity)
     corners = {k: t(f"chart.quadrant.{k}", lang) for k in ("tr", "tl", "br", "bl")}
     if good:  # say which corner is the favourable one
         corners["tr" if good == "up" else "bl"] += " ✓"
@@ -495,7 +495,7 @@ def position(ctx: ProfileContext, cards: pd.DataFrame) -> ChartResult:
     rows = []
     for r in cards.to_dict("records"):
         ind = ctx.indicators[r["indicator"]]
-        if ind.polarity == "neutral" or pd.isna(r["rank"]) or not r["rank_of"] or r["rank_of"] < 2:
+        if ind.judging_polarity == "neutral" or pd.isna(r["rank"]) or not r["rank_of"] or r["rank_of"] < 2:
             continue
         pct = 100.0 * (r["rank_of"] - r["rank"]) / (r["rank_of"] - 1)
         rows.append({"indicator": ind.id, "label": ind.name(lang), "percentile": round(pct, 1),

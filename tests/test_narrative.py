@@ -45,7 +45,7 @@ def test_a_count_is_never_a_strength_or_weakness_even_with_a_direction():
            "category": "safety", "definition_pl": "-", "definition_en": "-", "polarity": "lower_better",
            "aggregation": {"rule": "sum"}, "profile": True}
     inds = {"cnt": indicator_from_dict(raw)}
-    assert inds["cnt"].is_count and not inds["cnt"].judged
+    assert inds["cnt"].is_count and not inds["cnt"].judged and inds["cnt"].judging_polarity == "neutral"
     s = N.summarise(cards({"cnt": 40.0}), inds, level({"cnt": [40.0] + PEER_VALUES}), PEERS, unit="U")
     assert s.strengths == () and s.weaknesses == ()
     assert [x.indicator for x in s.notable] == ["cnt"]

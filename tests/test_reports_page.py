@@ -113,7 +113,7 @@ def test_knn_peers_from_the_url_are_used(app):
 def _display(el):
     """The text a Styler-formatted st.dataframe shows (AppTest's .value is the underlying data)."""
     import pyarrow as pa
-    return pa.ipc.open_stream(el.proto.styler.display_values).read_all().to_pandas()
+    return pa.ipc.open_stream(el.proto.arrow_data.styler.display_values).read_all().to_pandas()
 
 
 def test_report_data_table_shows_formatted_numbers_that_stay_numbers(app):
