@@ -192,7 +192,7 @@ def test_every_comparison_tab_works_for_an_area(app, tab):
         # Kraków 2019 own revenue per capita leads; the area (4,638.93 zł) is second
         assert labels[0].startswith("1. Kraków") and labels[1] == "2. Obszar (4 gminy)"
     if tab == "distribution":
-        assert [d.name for d in figs[0].data] == ["wszystkie 2477 gmin", "gminy obszaru (4)"]
+        assert [d.name for d in figs[0].data] == ["wszystkie 2\xa0477 gmin", "gminy obszaru (4)"]
 
 
 def test_area_ranking_among_powiaty_of_similar_size(app):

@@ -73,7 +73,7 @@ def test_profile_permalink_with_knn_peers(app):
     assert dist.is_monotonic_increasing and dist.iloc[0] > 0
     # GUS 2024: 15,359 residents; the card says so with year, ranks and source
     assert metrics(at)["Ludność ogółem"] == "15\xa0359 osób"
-    assert "Dane za 2024 · 508. miejsce z 2477 gmin" in body
+    assert "Dane za 2024 · 508. miejsce z 2\xa0477 gmin" in body
     assert "Źródło: GUS – „Ludność. Stan i struktura oraz ruch naturalny" in body
     assert at.segmented_control[0].value == "knn" and at.slider[0].value == 10
     assert url(at)["peers"] == "knn:k=10"
