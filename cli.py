@@ -186,15 +186,16 @@ def cmd_show(args) -> int:
 def _show_area(store, args) -> int:
     """`show --area`: the area's aggregated values as CSV, coverage notes on stderr."""
     from domain import areas as A
+    from domain import matching as M
 
     indicators = store.indicators()
     if args.indicator and args.indicator not in indicators:
         raise CliError(f"unknown indicator {args.indicator!r}; list them with `python cli.py indicators`")
     codes = [c for c in args.area.replace(";", ",").split(",") if c.strip()]
     units = store.units(include_historical=True)
-    matched = A.resolve_definition(codes, units, store.resolve_code)
+    matched = M.resolve_definition(codes, units, store.resolve_code)
     if not matched.problems.empty:
-        bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
+        bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
         raise CliError(f"--area: not usable as gmina codes: {bad}")
     for r in matched.report.loc[matched.report["reason"] == "old_code"].itertuples():
         print(f"note: {r.input} is an old code; using {r.code}", file=sys.stderr)
@@ -273,6 +274,7 @@ def cmd_bdl_fetch(args) -> int:
 
     from loaders.bdl_api import BdlApiError
     from settings import get_settings
+    from loaders.bdl_fetch import fetch as fetch_bdl
     from store.user_data import UserDataError, import_bdl
 
     settings = get_settings()
@@ -289,8 +291,8 @@ def cmd_bdl_fetch(args) -> int:
 
     client = _bdl_client(args, settings)
     try:
-        imp = import_bdl(store, client, args.variable, args.level, args.year, rule=args.aggregation,
-                         polarity=args.polarity, category=args.category, progress=progress)
+        fetched = fetch_bdl(client, args.variable, args.level, args.year, progress=progress)
+        imp = import_bdl(store, fetched, rule=args.aggregation, polarity=args.polarity, category=args.category)
     except BdlApiError as exc:
         bar.close()
         print(f"error: {_api_error(exc)}", file=sys.stderr)

@@ -5,7 +5,7 @@
 Works on a temporary copy of the store (SQLite) and writes bench/out/user_data.txt (git-ignored):
 
   parse        loaders.upload.parse_upload of a wide cp1250 CSV, every current gmina x 5 years
-  match        store.user_data.match_values (vectorised, one UnitIndex)
+  match        domain.matching.match_values (vectorised, one UnitIndex)
   naive match  baseline: Store.resolve_code per row (a few SQL queries per row), on 300 rows,
                extrapolated to all rows
   save sum     compute roll-ups (sum) + one-transaction write of values and aggregates
@@ -35,7 +35,8 @@ def timed(fn, *a, **k):
 
 def main() -> int:
     from loaders.upload import parse_upload
-    from store.user_data import UnitIndex, import_own, match_values
+    from domain.matching import match_values
+from store.user_data import import_own, unit_index
 
     s = get_settings()
     if not s.is_sqlite:
@@ -54,7 +55,7 @@ def main() -> int:
     data = ("\n".join(lines) + "\n").encode("cp1250")
     rows = []
     parsed, t_parse = timed(parse_upload, data, "bench.csv")
-    index, t_index = timed(UnitIndex.from_store, store)
+    index, t_index = timed(unit_index, store)
     matched, t_match = timed(match_values, parsed.values, index)
     sample = parsed.values.drop_duplicates("row").head(300)
     _, t_naive = timed(lambda: [store.resolve_code(c) for c in sample["code"]])

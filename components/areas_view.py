@@ -16,6 +16,7 @@ from presentation import areas_charts
 from presentation.labels import gminy_word, picker_order, source_lookup, unit_labels
 from presentation.navigation import page_path
 from domain import areas as A
+from domain import matching as M
 from domain.catalogue import CATEGORIES, Indicator
 from settings import get_settings
 from i18n import fmt_num, fmt_unit, t
@@ -239,7 +240,7 @@ def import_report_frame(report: pd.DataFrame, lab: dict[str, str], lang: str) ->
     """The matcher's report as a table for people: row, what was in the file, what is wrong/done."""
     rows = []
     for r in report.to_dict("records"):
-        if r["status"] == A.DUPLICATE:
+        if r["status"] == M.DUPLICATE:
             detail = t("areas.reason.duplicate_detail", lang, row=r["detail"], unit=lab.get(r["code"], r["code"]))
         elif r["code"]:
             detail = lab.get(r["code"], r["detail"])

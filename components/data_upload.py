@@ -37,7 +37,7 @@ def reason_text(reason: str, lang: str) -> str:
 
 
 def preview_frame(matched, lang: str) -> pd.DataFrame:
-    rows = matched.rows
+    rows = matched.report
     return pd.DataFrame({
         t("data.col.row", lang): rows["row"].astype(int),
         t("data.col.code_in_file", lang): rows["code_text"].map(D.upload.neutralise_cell),
@@ -76,7 +76,7 @@ def _summary(pv, lang: str) -> None:
     for x in m.name_mismatch.itertuples():
         notes.append(t("data.upload.name_mismatch", lang, row=x.row, code=md(x.code), unit=md(x.unit_name),
                        name=md(x.name)))
-    recoded = int((m.rows["status"] == "recoded").sum())
+    recoded = int((m.report["status"] == "recoded").sum())
     if recoded:
         notes.append(t("data.upload.recoded", lang, n=recoded))
     if notes:
@@ -147,6 +147,6 @@ def render(lang: str, ingest: str) -> None:
                          value=pv.matched.unmatched_rows > 0)
     frame = preview_frame(pv.matched, lang)
     if only_bad:
-        frame = frame.loc[(pv.matched.rows["status"] == "unmatched").to_numpy()]
+        frame = frame.loc[(pv.matched.report["status"] == "unmatched").to_numpy()]
     st.dataframe(frame, hide_index=True, width="stretch", height=min(38 * (len(frame) + 1), 420))
     _save_form(pv, lang)

@@ -6,7 +6,7 @@ import streamlit as st
 
 import services
 from components import state, subject
-from presentation.labels import gminy_word, picker_order, unit_labels
+from presentation.labels import gminy_word
 from presentation.navigation import page_path
 from i18n import LANGS, t
 
@@ -22,13 +22,6 @@ def _on_clear_area() -> None:
 
 def _on_lang_change() -> None:
     state.update(lang=st.session_state.get("sb_lang") or "pl")
-
-
-@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def _picker_options(ingest: str, lang: str) -> tuple[list[str], dict[str, str]]:
-    units = services.units(ingest)
-    labels = unit_labels(units, lang)
-    return picker_order(units), labels
 
 
 def validate_unit(ingest: str) -> None:
@@ -56,7 +49,7 @@ def render(ingest: str | None) -> None:
                  format_func=lambda x: {"pl": "Polski", "en": "English"}[x], on_change=_on_lang_change)
         if ingest is None:
             return
-        options, labels = _picker_options(ingest, lang)
+        options, labels = services.unit_picker(ingest, lang)
         current = state.view().unit
         st.session_state["sb_unit"] = current if current in labels else None
         st.selectbox(t("sidebar.unit", lang), options, key="sb_unit", index=None,
@@ -73,7 +66,7 @@ def _on_main_unit_change() -> None:
 def render_main_picker(ingest: str, lang: str) -> None:
     """The unit picker again in the page body (start page without a unit): on a phone the sidebar
     is folded away, so the first thing to do must not hide behind the » button."""
-    options, labels = _picker_options(ingest, lang)
+    options, labels = services.unit_picker(ingest, lang)
     st.session_state["start_unit"] = None
     st.selectbox(t("start.pick_label", lang), options, key="start_unit", index=None,
                  format_func=lambda c: labels.get(c, c), placeholder=t("sidebar.unit_placeholder", lang),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,6 @@ import pandas as pd
 from domain.aggregation import (PARTIAL, RESULT_COLUMNS, WITHHELD, _member_inputs, aggregate, derive,
                                 members_existing)
 from domain.catalogue import Aggregation, Catalogue, Indicator
-from domain.teryt import PART_TYPES, TerytError, bdl12_to_teryt, normalise_name, parse_code
 
 MIN_MEMBERS = 2
 MAX_MEMBERS = 500  # same as domain.permalink.MAX_AREA_MEMBERS
@@ -78,10 +77,6 @@ def area_code(codes: Iterable[str]) -> str:
 def is_area_code(unit: str) -> bool:
     """True for an area's unit string (it always has at least two members, so a comma)."""
     return "," in str(unit)
-
-
-def split_area_code(unit: str) -> tuple[str, ...]:
-    return canonical_codes(x for x in str(unit).split(",") if x)
 
 
 def check_size(codes: tuple[str, ...]) -> None:
@@ -355,180 +350,6 @@ def breakdown(result: AreaResult, ind: Indicator, year: int) -> pd.DataFrame:
 
 
 # -------------------------------------------------------------------------------------------------
-# Resolving user input (lists of codes or names) to members
-# -------------------------------------------------------------------------------------------------
-
-Resolve = Callable[[str], "tuple[str | None, str]"]  # Store.resolve_code: text -> (code, note)
-
-# report statuses
-OK, NOTE, DUPLICATE, PROBLEM = "ok", "note", "duplicate", "problem"
-IMPORT_COLUMNS = ("row", "input", "status", "code", "reason", "detail")
-
-
-@dataclass
-class Matched:
-    codes: tuple[str, ...]  # canonical, unique, in file order of first appearance -> sorted
-    report: pd.DataFrame  # IMPORT_COLUMNS, one row per non-blank entry
-
-    @property
-    def problems(self) -> pd.DataFrame:
-        return self.report.loc[self.report["status"] == PROBLEM]
-
-    @property
-    def notes(self) -> pd.DataFrame:
-        return self.report.loc[self.report["status"].isin([NOTE, DUPLICATE])]
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"[\s_\-./]", "", text)
-
-
-def _candidates(text: str) -> list[str]:
-    """Readings of a code; a code whose leading zero a spreadsheet dropped (0201011 -> 201011,
-    020101 -> 20101) is also read with the zero restored."""
-    s = _digits(text)
-    out = [s]
-    if s.isdigit() and s[0] != "0" and len(s) in (1, 3, 5, 6):
-        out.append("0" + s)
-    return out
-
-
-class _Units:
-    def __init__(self, units: pd.DataFrame):
-        self.units = units
-        self.by_code = {r["code"]: r for r in units.to_dict("records")}
-        g = units.loc[(units["level"] == "gmina") & ~units["historical"].astype(bool)]
-        self.current_gminy = set(g["code"])
-        self.by_name: dict[str, list[str]] = {}
-        for code, name in zip(g["code"], g["name"]):
-            self.by_name.setdefault(normalise_name(name), []).append(code)
-
-    def name(self, code: str) -> str:
-        r = self.by_code.get(code)
-        return r["name"] if r is not None else ""
-
-    def describe(self, code: str) -> str:
-        r = self.by_code.get(code)
-        if r is None:
-            return code
-        parent = self.by_code.get(r.get("parent_code") or "")
-        where = f", {parent['name']}" if parent is not None and r["level"] == "gmina" else ""
-        return f"{code} {r['name']}{where}"
-
-
-def match_entries(entries: pd.DataFrame, units: pd.DataFrame, resolve: Resolve, *,
-                  names: bool = True) -> Matched:
-    """Match a list of entries (columns row, code, name — as read from a file or typed) to current
-    gminy. Every non-blank entry gets a report row; nothing is dropped silently.
-
-    ``units``: the store's units including historical ones (code, level, name, parent_code,
-    historical). ``names=False``: entries are codes only (URL, command line). ``resolve``: ``Store.resolve_code`` (maps 6-digit and old codes).
-    Reasons (statuses): ok/note — ``exact``, ``code6``, ``old_code``, ``zero_restored``,
-    ``by_name``, ``name_differs``, ``bdl_id``; duplicate — ``duplicate``; problem — ``malformed``,
-    ``not_gmina``, ``part``, ``unknown``, ``historical``, ``ambiguous_code``, ``ambiguous_name``,
-    ``unknown_name``.
-    """
-    u = _Units(units)
-    rows: list[dict] = []
-    first_row: dict[str, int] = {}
-    for rec in entries.to_dict("records"):
-        row = int(rec["row"])
-        code_in = str(rec.get("code") or "").strip()
-        name_in = str(rec.get("name") or "").strip()
-        if names and code_in and not re.search(r"\d", code_in) and not name_in:
-            code_in, name_in = "", code_in  # a name in the code column
-        if not code_in and not name_in:
-            continue
-        shown = code_in or name_in
-        if code_in and name_in:
-            shown = f"{code_in} {name_in}"
-        res = _match_code(code_in, u, resolve) if code_in else _match_name(name_in, u)
-        status, code, reason, detail = res
-        if status in (OK, NOTE) and code_in and name_in:
-            given, real = normalise_name(name_in), normalise_name(u.name(code))
-            if given not in real and real not in given:  # "Bolesławiec (miasto)" is fine
-                status, reason, detail = NOTE, "name_differs", u.describe(code)
-        if status in (OK, NOTE):
-            if code in first_row:
-                status, reason, detail = DUPLICATE, "duplicate", str(first_row[code])
-            else:
-                first_row[code] = row
-        rows.append({"row": row, "input": shown, "status": status, "code": code or "", "reason": reason,
-                     "detail": detail})
-    report = pd.DataFrame(rows, columns=list(IMPORT_COLUMNS))
-    return Matched(codes=tuple(sorted(first_row)), report=report)
-
-
-def _match_code(text: str, u: _Units, resolve: Resolve) -> tuple[str, str | None, str, str]:
-    found: dict[str, str] = {}  # resolved code -> reason
-    errors: list[tuple[str, str]] = []
-    for i, cand in enumerate(_candidates(text)):
-        try:
-            p = parse_code(cand)
-        except TerytError:
-            errors.append(("malformed", ""))
-            continue
-        if p.kind == "bdl12":
-            mapped = bdl12_to_teryt(p.code)
-            if not mapped or mapped[0] != "gmina":
-                errors.append(("not_gmina", mapped[1] if mapped else ""))
-                continue
-            p = parse_code(mapped[1])
-            reason = "bdl_id"
-        else:
-            reason = "exact" if p.kind == "gmina7" else "code6"
-        if p.kind in ("country", "wojewodztwo", "powiat"):
-            errors.append(("not_gmina", u.describe(p.code) if p.code in u.by_code else p.code))
-            continue
-        if p.kind == "gmina7" and p.code[6] in PART_TYPES:
-            errors.append(("part", PART_TYPES[p.code[6]]))
-            continue
-        code, note = resolve(p.code)
-        if code is None:
-            errors.append(("unknown", ""))
-            continue
-        if code not in u.current_gminy:
-            r = u.by_code.get(code)
-            if r is not None and r["level"] == "gmina":
-                to = r.get("valid_to")
-                errors.append(("historical", f"{u.describe(code)}" + (f" (–{int(to)})" if to == to and to else "")))
-            else:
-                errors.append(("not_gmina", u.describe(code)))
-            continue
-        if i > 0:
-            reason = "zero_restored"
-        elif note:
-            reason = "old_code"
-        found.setdefault(code, reason)
-    if len(found) == 1:
-        code, reason = next(iter(found.items()))
-        status = OK if reason == "exact" else NOTE
-        return status, code, reason, u.describe(code)
-    if len(found) > 1:
-        return PROBLEM, None, "ambiguous_code", "; ".join(u.describe(c) for c in sorted(found))
-    # prefer the most informative error (a reading that parsed beats "malformed")
-    rank = {"historical": 0, "part": 1, "not_gmina": 2, "unknown": 3, "malformed": 4}
-    reason, detail = sorted(errors, key=lambda e: rank[e[0]])[0] if errors else ("malformed", "")
-    return PROBLEM, None, reason, detail
-
-
-def _match_name(text: str, u: _Units) -> tuple[str, str | None, str, str]:
-    found = u.by_name.get(normalise_name(text), [])
-    if len(found) == 1:
-        return NOTE, found[0], "by_name", u.describe(found[0])
-    if len(found) > 1:
-        return PROBLEM, None, "ambiguous_name", "; ".join(u.describe(c) for c in sorted(found))
-    return PROBLEM, None, "unknown_name", ""
-
-
-def resolve_definition(codes: Iterable[str], units: pd.DataFrame, resolve: Resolve) -> Matched:
-    """Canonicalise an area definition from a URL or the command line (6-digit, old and spaced
-    codes are mapped to today's 7-digit codes); the report lists what could not be used."""
-    entries = pd.DataFrame({"row": range(1, len(list(codes := list(codes))) + 1), "code": codes, "name": ""})
-    return match_entries(entries, units, resolve, names=False)
-
-
-# -------------------------------------------------------------------------------------------------
 # Predefined groups and outline
 # -------------------------------------------------------------------------------------------------
 
@@ -559,18 +380,6 @@ def outline(geometries: Iterable[str]) -> str | None:
 # -------------------------------------------------------------------------------------------------
 # Plain-text summaries for the command line (the UI uses the message catalogue, keys areas.*)
 # -------------------------------------------------------------------------------------------------
-
-REASON_TEXT = {
-    "malformed": "not a TERYT code",
-    "not_gmina": "not a gmina code",
-    "part": "code of a part of a gmina",
-    "unknown": "no gmina has this code",
-    "historical": "gmina no longer exists",
-    "ambiguous_code": "ambiguous code",
-    "ambiguous_name": "ambiguous name",
-    "unknown_name": "no gmina has this name",
-}
-
 
 def _spans(years: list[int]) -> str:
     years = sorted(years)

@@ -122,17 +122,6 @@ def small_base(values, indicator: Indicator, year: int) -> dict | None:
     return {"indicator": base_id, "year": hit[0], "value": hit[1], "below": float(below)}
 
 
-def peer_stats(level: pd.DataFrame, indicator: str, year: int, peers) -> dict:
-    """Median, quartiles and count of the peers' values in one year (``level``: wide frame,
-    columns (indicator, year), index unit code)."""
-    key = (indicator, year)
-    if key not in level.columns or not len(peers):
-        return quartiles([])
-    pos = level.index.get_indexer(list(peers))
-    col = level[key].to_numpy(dtype=float)
-    return quartiles(col[pos[pos >= 0]])
-
-
 def level_arrays(level: pd.DataFrame) -> tuple[np.ndarray, dict]:
     """The wide frame as one float array plus {(indicator, year): column position} — column
     lookups on a MultiIndex frame cost ~0.1 ms each, array slices microseconds."""

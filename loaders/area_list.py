@@ -1,7 +1,7 @@
 """Read a user's list of gminy (CSV or XLSX) for a functional area.
 
 The file holds TERYT codes and/or names, one gmina per row (a single row of codes also works).
-This module only reads the format; matching to units is ``domain.areas.match_entries``.
+This module only reads the format; matching to units is ``domain.matching.match_entries``.
 
 Result: ``AreaList.entries`` with columns row (the row number as a spreadsheet shows it, so
 the header is row 1), code, name (raw text, "" if absent); blank rows are left out (they hold

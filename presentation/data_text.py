@@ -3,7 +3,6 @@ Markdown or HTML: Streamlit renders Markdown, where ``[x](http://...)`` or ``![]
 link or load an image, and ``$`` starts LaTeX."""
 from __future__ import annotations
 
-import html
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~&])")
@@ -12,8 +11,3 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~&])")
 def md(text: object) -> str:
     """Text shown literally inside Markdown (every markup character backslash-escaped)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
-
-
-def html_text(text: object) -> str:
-    """Text for HTML (``&<>"'`` escaped)."""
-    return html.escape(str(text), quote=True)

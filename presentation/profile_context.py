@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from presentation.source import ProfileSource
 from presentation.labels import gminy_word, source_label, source_lookup, unit_label
 from domain import areas as A
 from domain import peers as P
@@ -28,7 +29,7 @@ from i18n import fmt_num, fmt_unit, t
 
 @dataclass
 class ProfileContext:
-    src: object  # the data source (services.profile.Source or reports.source.StoreSource)
+    src: ProfileSource  # services.profile.Source (cached) or reports.source.StoreSource (a bare Store)
     lang: str
     code: str  # the unit's code, or the area's canonical definition ("1206113,1206172,...")
     row: dict  # the unit's row (an area: code, name, level "area")

@@ -11,10 +11,21 @@ import streamlit as st
 
 from domain.catalogue import Indicator
 from loaders.catalogue import licence_text  # noqa: F401 - the stored (English) licence in the reader's language
+from presentation.labels import picker_order, unit_labels
 from settings import get_settings
 from store.db import Store, StoreError, StoreUnavailable
 
-TTL = 3600
+TTL = 3600  # the one time-to-live of data caches (they are keyed by the ingest id anyway)
+
+
+class PublicModeError(PermissionError):
+    """A write (saving areas, uploads, API refresh, plans) attempted in the public citizen deployment."""
+
+
+def check_writable(what: str) -> None:
+    """Refuse a write in public mode — a second line of defence: the UI offers none there."""
+    if get_settings().public_mode:
+        raise PublicModeError(f"{what} is not available in the public version")
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)  # one store per process (bounded like every cache)
@@ -96,10 +107,19 @@ def meta(ingest: str) -> dict[str, str]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
+def unit_picker(ingest: str, lang: str) -> tuple[list[str], dict[str, str]]:
+    """The unit picker's options (codes in picker order) and their labels."""
+    u = units(ingest)
+    return picker_order(u), unit_labels(u, lang)
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False, max_entries=4)
 def layer(ingest: str, level: str) -> tuple[str, str] | None:
+    """A level's web layer (GeoJSON text, sha256) — a resource, not data: the text is large and
+    read-only, so sessions share it without a copy."""
     return store().layer(level)
 
 
 __all__ = ["StoreError", "StoreUnavailable", "store", "ingest_id", "indicators", "units", "sources",
            "unit_values", "level_values", "indicator_years", "values", "coverage", "report", "layer",
-           "indicator_sources", "meta"]
+           "indicator_sources", "meta", "unit_picker", "TTL", "PublicModeError", "check_writable"]

@@ -11,7 +11,7 @@ Integration contract for other pages (profile, map, comparisons, exports):
 * ``area_result(ingest, codes)`` -> domain.areas.AreaResult (values + rule, member values, notes).
 * ``area_breakdown(ingest, codes, indicator, year)`` -> each member's value and contribution.
 * ``area_outline(ingest, codes)`` -> GeoJSON geometry string of the area (union of members).
-* ``canonical(ingest, codes)`` -> domain.areas.Matched: maps 6-digit/old codes to today's codes.
+* ``canonical(ingest, codes)`` -> domain.matching.Matched: maps 6-digit/old codes to today's codes.
 ``codes`` is always a tuple of current 7-digit gmina codes (``components.areas_state.current``
 gives the validated area of the URL/session).
 """
@@ -21,21 +21,16 @@ import pandas as pd
 import streamlit as st
 
 from domain import areas as A
-from loaders.area_list import MAX_BYTES, MAX_ROWS, AreaList, AreaListError, parse_text, read_area_list
-from services import store
 
-TTL = 3600
+from domain import matching as M
+from loaders.area_list import MAX_BYTES, MAX_ROWS, AreaList, AreaListError, parse_text, read_area_list
+from services import TTL, PublicModeError, check_writable, indicators, store
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=4)
 def all_units(ingest: str) -> pd.DataFrame:
     """Every unit including historical gminy (for resolving imported codes)."""
     return store().units(include_historical=True)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=4)
-def _indicators(ingest: str):
-    return store().indicators()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=2048)
@@ -54,24 +49,24 @@ def _resolver(ingest: str, units: pd.DataFrame):
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
-def match(ingest: str, entries: pd.DataFrame) -> A.Matched:
+def match(ingest: str, entries: pd.DataFrame) -> M.Matched:
     """Match imported/typed entries (row, code, name) to current gminy, with a report."""
     units = all_units(ingest)
-    return A.match_entries(entries, units, _resolver(ingest, units))
+    return M.match_entries(entries, units, _resolver(ingest, units))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
-def canonical(ingest: str, codes: tuple[str, ...]) -> A.Matched:
+def canonical(ingest: str, codes: tuple[str, ...]) -> M.Matched:
     """An area definition from a URL: codes mapped to today's 7-digit codes, with a report."""
     units = all_units(ingest)
-    return A.resolve_definition(codes, units, _resolver(ingest, units))
+    return M.resolve_definition(codes, units, _resolver(ingest, units))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=32)
 def area_result(ingest: str, codes: tuple[str, ...]) -> A.AreaResult:
     codes = A.canonical_codes(codes)
     values = store().values(units=list(codes))
-    return A.compute(codes, values, _indicators(ingest), all_units(ingest))
+    return A.compute(codes, values, indicators(ingest), all_units(ingest))
 
 
 def area_values(ingest: str, codes: tuple[str, ...]) -> pd.DataFrame:
@@ -82,7 +77,7 @@ def area_values(ingest: str, codes: tuple[str, ...]) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
 def area_breakdown(ingest: str, codes: tuple[str, ...], indicator: str, year: int) -> pd.DataFrame:
     res = area_result(ingest, tuple(codes))
-    return A.breakdown(res, _indicators(ingest)[indicator], int(year))
+    return A.breakdown(res, indicators(ingest)[indicator], int(year))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=32)
@@ -130,15 +125,8 @@ def _changed() -> None:
     saved_areas.clear()
 
 
-class PublicModeError(PermissionError):
-    """Saved-area administration is switched off in the public deployment."""
-
-
 def _check_writable() -> None:
-    from settings import get_settings
-
-    if get_settings().public_mode:  # a second line of defence: the UI offers no save/delete there
-        raise PublicModeError("saving or deleting areas is not available in the public version")
+    check_writable("saving or deleting areas")
 
 
 def save_area(name: str, codes: tuple[str, ...], area_id: int | None = None) -> int:

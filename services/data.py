@@ -14,20 +14,17 @@ import pandas as pd
 import streamlit as st
 
 import services
-from loaders import bdl_api, upload
+from services import TTL, PublicModeError  # noqa: F401 - PublicModeError re-exported for the UI
+from domain import matching
+from loaders import bdl_api, bdl_fetch, upload
 from loaders.catalogue import CATALOGUE_DIR
 from settings import get_settings
 from store import user_data
 
-TTL = 3600
 BdlApiError = bdl_api.BdlApiError
 UploadError = upload.UploadError
 UserDataError = user_data.UserDataError
 MAX_UPLOAD_MB = upload.MAX_BYTES // (1024 * 1024)
-
-
-class PublicModeError(PermissionError):
-    """Data management is switched off in the public deployment."""
 
 
 def public_mode() -> bool:
@@ -35,8 +32,7 @@ def public_mode() -> bool:
 
 
 def _check_writable() -> None:
-    if public_mode():
-        raise PublicModeError("data management is not available in the public version")
+    services.check_writable("data management")
 
 
 def _after_write() -> None:
@@ -84,28 +80,28 @@ def fetch_bdl(var_id: int, level: str, years: list[int], *, rule: str | None, po
               progress=None) -> user_data.BdlImport:
     _check_writable()
     with client() as c:
-        result = user_data.import_bdl(services.store(), c, int(var_id), level, list(years), rule=rule,
-                                      polarity=polarity, progress=progress)
+        fetched = bdl_fetch.fetch(c, int(var_id), level, list(years), progress=progress)
+    result = user_data.import_bdl(services.store(), fetched, rule=rule, polarity=polarity)
     _after_write()
     return result
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=2)
-def unit_index(ingest: str) -> user_data.UnitIndex:
-    return user_data.UnitIndex.from_store(services.store())
+def unit_index(ingest: str) -> matching.UnitIndex:
+    return user_data.unit_index(services.store())
 
 
 @dataclass
 class Preview:
     parsed: upload.ParsedUpload
-    matched: user_data.Matched
+    matched: matching.Matched
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=4)
 def preview(data: bytes, filename: str, ingest: str) -> Preview:
     """Parse and match an uploaded file (raises UploadError with every problem found)."""
     parsed = upload.parse_upload(data, filename)
-    return Preview(parsed=parsed, matched=user_data.match_values(parsed.values, unit_index(ingest)))
+    return Preview(parsed=parsed, matched=matching.match_values(parsed.values, unit_index(ingest)))
 
 
 def save_upload(pv: Preview, **meta) -> user_data.SaveResult:

@@ -98,9 +98,3 @@ def basemap_url() -> str:
         _basemap_prefix.clear()
         prefix = _basemap_prefix(str(static_dir))
     return prefix
-
-
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
-def boundaries(ingest: str, codes: tuple[str, ...]) -> pd.DataFrame:
-    """Simplified geometry (GeoJSON text) of single units, e.g. for a locator map."""
-    return store().boundaries(list(codes))

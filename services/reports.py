@@ -12,9 +12,8 @@ import streamlit as st
 
 from reports import deck, gather, pdf
 from reports.model import ReportModel
+from services import TTL
 from services.profile import source
-
-TTL = 3600
 
 
 @st.cache_resource(ttl=TTL, show_spinner=False, max_entries=32)

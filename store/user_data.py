@@ -2,8 +2,9 @@
 the indicator spec, rolling values up by the indicator's rule, writing them atomically, and
 carrying them over when the store is rebuilt from the mirror.
 
-No SQL here: every read and write goes through ``store.db.Store``. The pure parts (matching,
-specs) take frames and return frames, so they are tested without a database.
+No SQL here: every read and write goes through ``store.db.Store``. Matching rows to units is
+``domain.matching`` (this module only builds its index from the store: ``unit_index``); fetching
+from the BDL API is ``loaders.bdl_fetch`` (``import_bdl`` takes what it fetched). Specs are pure.
 
 Versioning: every write or delete of a user indicator changes the store's ``ingest_id`` in the
 same transaction (``Store.write_user_indicator``). The app keys all its caches by that id
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,8 @@ import pandas as pd
 from domain.aggregation import RESULT_COLUMNS
 from domain.catalogue import POLARITIES, Catalogue, CatalogueError, indicator_from_dict
 from domain.rollup import rollup
-from domain.teryt import COUNTRY, Resolver, UnitRef, is_city_with_powiat_rights, normalise_name
+from domain.matching import Matched, UnitIndex, suggest_rule
+from domain.teryt import COUNTRY
 from store.db import Store, StoreError
 
 ORIGINS = ("bdl_api", "own")
@@ -33,13 +35,6 @@ _SAFE_TEXT = re.compile(r"^[^<>\[\]{}`*_#|\\^~$]*$")
 FORMULA_START = ("=", "+", "-", "@")
 MAX_TEXT = 200
 
-# Words that mark a rate/mean/share: such a variable must not be summed over units.
-_RATE_WORDS = ("na 1 ", "na 10", "na 100", "na 1000", "na 1 000", "na 10 tys", "na 100 tys", "na km",
-               "per capita", "per 1", "wskaźnik", "przeciętn", "średni", "mediana", "udział", "gęstość",
-               "odsetek", "stopa", "%", "współczynnik", "dynamika", "struktura", "zł/", "/m2")
-_SUM_UNITS = {"osoba", "osoby", "osób", "zł", "tys. zł", "mln zł", "mld zł", "szt.", "ha", "tys. ha", "km", "m",
-              "km2", "m2", "tys. m2", "m3", "tys. m3", "dam3", "t", "tys. t", "msc.", "ob.", "gosp.", "etat",
-              "wol.", "tys. osób", "mieszk.", "tys.", "tysiąc", "kg", "MWh", "GWh", "GJ", "tys. msc."}
 
 
 class UserDataError(ValueError):
@@ -51,184 +46,12 @@ class UserDataError(ValueError):
         super().__init__(f"{key}: {fields}" if fields else key)
 
 
-# -------------------------------------------------------------------------------------------------
-# Matching file rows to units
-# -------------------------------------------------------------------------------------------------
-
-_TYPE_HINTS = (
-    (re.compile(r"^(gmina miejska|gm\.\s*miejska|miasto na prawach powiatu|m\.\s*st\.|miasto|m\.)\s*", re.I), "urban"),
-    (re.compile(r"^(gmina wiejska|gm\.\s*wiejska|gmina|gm\.)\s*", re.I), "rural"),
-    (re.compile(r"^(gmina miejsko-wiejska|gm\.\s*miejsko-wiejska)\s*", re.I), "urban_rural"),
-)
-_SUFFIX_HINT = re.compile(r"\s*[-–(,]\s*(gmina miejska|gmina wiejska|gmina miejsko-wiejska|miasto|gm\.?\s*w\.?|"
-                          r"gm\.?\s*m\.?-?w\.?|gm\.|m\.|obszar wiejski|\d)\)?\s*$", re.I)
-_SUFFIX_KIND = {"gmina miejska": "urban", "miasto": "urban", "m.": "urban", "1": "urban", "gmina wiejska": "rural",
-                "gm. w.": "rural", "gm.w.": "rural", "gm w": "rural", "2": "rural", "gmina miejsko-wiejska": "urban_rural",
-                "3": "urban_rural", "gm.": "rural"}
-
-
-@dataclass
-class UnitIndex:
-    """Everything needed to match codes and names to the store's units (built once per store)."""
-    units: pd.DataFrame
-    resolver: Resolver
-    names: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> name, level
-
-    @classmethod
-    def from_store(cls, store: Store) -> "UnitIndex":
-        units = store.units(include_historical=True)
-        aliases = store.unit_aliases()
-        recoded = dict(zip(aliases.loc[aliases["kind"] == "recoded_gmina", "alias"],
-                           aliases.loc[aliases["kind"] == "recoded_gmina", "code"]))
-        return cls.from_frames(units, recoded)
-
-    @classmethod
-    def from_frames(cls, units: pd.DataFrame, recoded: dict[str, str] | None = None) -> "UnitIndex":
-        refs = [UnitRef(c, lv, n) for c, lv, n in units[["code", "level", "name"]].itertuples(index=False, name=None)]
-        return cls(units=units.reset_index(drop=True), resolver=Resolver(refs, aliases=dict(recoded or {})))
-
-    def __post_init__(self) -> None:
-        u = self.units
-        cur = u.loc[~u["historical"].astype(bool)]
-        self.level = dict(zip(u["code"], u["level"]))
-        self.name = dict(zip(u["code"], u["name"]))
-        self.gtype = dict(zip(u["code"], u["gmina_type"].fillna("")))
-        self.city = dict(zip(u["code"], u["city_powiat"].astype(bool)))
-        self.parent = dict(zip(u["code"], u["parent_code"].fillna("")))
-        self.by_name: dict[tuple[str, str], list[str]] = {}
-        for code, level, name in cur[["code", "level", "name"]].itertuples(index=False, name=None):
-            self.by_name.setdefault((level, normalise_name(name)), []).append(code)
-        self.powiat_names = {code: normalise_name(n) for code, n in
-                             cur.loc[cur["level"] == "powiat", ["code", "name"]].itertuples(index=False, name=None)}
-
-    def match_name(self, name: str, powiat: str = "") -> tuple[str | None, str, str]:
-        """(code, status, reason) for a unit name such as "Kraków", "m. Bolesławiec",
-        "Bolesławiec (gmina wiejska)", "powiat krakowski", "województwo małopolskie"."""
-        raw = unicodedata.normalize("NFC", str(name)).strip()
-        low = raw.casefold()
-        if low in {"polska", "poland", "kraj"}:
-            return COUNTRY, "by_name", ""
-        level, kind = "gmina", None
-        if low.startswith(("województwo ", "woj. ", "woj ")):
-            level, raw = "wojewodztwo", re.sub(r"^(województwo|woj\.?)\s*", "", raw, flags=re.I)
-        elif low.startswith(("powiat ", "pow. ")):
-            level, raw = "powiat", re.sub(r"^(powiat|pow\.)\s*", "", raw, flags=re.I)
-        else:
-            m = _SUFFIX_HINT.search(raw)
-            if m:
-                kind = _SUFFIX_KIND.get(m.group(1).casefold().strip())
-                raw = raw[:m.start()]
-            for rx, k in (_TYPE_HINTS[2], _TYPE_HINTS[0], _TYPE_HINTS[1]):
-                m2 = rx.match(raw)
-                if m2:
-                    kind = kind or k
-                    raw = raw[m2.end():]
-                    break
-        key = normalise_name(raw)
-        cands = list(self.by_name.get((level, key), []))
-        if kind and len(cands) > 1:
-            if kind == "rural":  # "gmina X" / "gm. X": the gmina around a town, not the town itself
-                typed = [c for c in cands if self.gtype.get(c) in ("rural", "urban_rural") and not self.city.get(c)]
-            else:
-                typed = [c for c in cands if self.gtype.get(c) == kind or (kind == "urban" and self.city.get(c))]
-            cands = typed or cands
-        if powiat and len(cands) > 1:
-            pkey = normalise_name(re.sub(r"^(powiat|pow\.)\s*", "", powiat, flags=re.I))
-            inp = [c for c in cands if self.powiat_names.get(self.parent.get(c, "")) == pkey]
-            cands = inp or cands
-        if len(cands) == 1:
-            return cands[0], "by_name", ""
-        if not cands:
-            return None, "unmatched", "unknown_name"
-        return None, "unmatched", "ambiguous_name:" + ",".join(sorted(cands)[:6])
-
-    def match(self, code: str, name: str = "", powiat: str = "") -> tuple[str | None, str, str]:
-        """(unit code, status, reason). Status: exact, recoded, by_code6, by_name, country, unmatched."""
-        if code:
-            r = self.resolver.resolve(code)
-            if r.code is not None:
-                return r.code, r.status, ""
-            if not name:
-                return None, "unmatched", _reason_key(r.reason)
-        if name:
-            found = self.match_name(name, powiat)
-            if found[0] is None and code:  # say what is wrong with the code, the stronger key
-                return None, "unmatched", _reason_key(self.resolver.resolve(code).reason)
-            return found
-        return None, "unmatched", "no_unit"
-
-
-def _reason_key(reason: str) -> str:
-    if reason.startswith("malformed"):
-        return "malformed_code"
-    if "part" in reason or reason in ("dzielnica", "delegatura"):
-        return "unit_part"
-    if reason.startswith("ambiguous"):
-        return "ambiguous_code"
-    if "non-administrative" in reason:
-        return "not_a_unit"
-    return "unknown_code"
-
-
-@dataclass
-class Matched:
-    """A file (or API answer) matched to units: ``rows`` is one line per source row for the preview;
-    ``values`` the values to store (unit, year, value); ``notes`` what the user should know."""
-    rows: pd.DataFrame  # row, code_text, name, unit, unit_name, status, reason, values
-    values: pd.DataFrame  # unit, year, value
-    duplicates: pd.DataFrame  # unit, year, rows (identical duplicates kept once)
-    conflicts: pd.DataFrame  # unit, year, rows, values (different values: an error)
-    name_mismatch: pd.DataFrame  # row, code, unit_name, name
-
-    @property
-    def matched_rows(self) -> int:
-        return int((self.rows["status"] != "unmatched").sum())
-
-    @property
-    def unmatched_rows(self) -> int:
-        return int((self.rows["status"] == "unmatched").sum())
-
-
-def match_values(values: pd.DataFrame, index: UnitIndex) -> Matched:
-    """Match a long frame (row, code, name, powiat, year, value[, code_text]) to units."""
-    if "code_text" not in values.columns:
-        values = values.assign(code_text=values["code"])
-    if "powiat" not in values.columns:
-        values = values.assign(powiat="")
-    keys = values[["row", "code", "code_text", "name", "powiat"]].drop_duplicates("row")
-    res = [index.match(c, n, p) for c, n, p in keys[["code", "name", "powiat"]].itertuples(index=False, name=None)]
-    keys = keys.assign(unit=[r[0] for r in res], status=[r[1] for r in res], reason=[r[2] for r in res])
-    keys["unit_name"] = keys["unit"].map(index.name).fillna("")
-    nvals = values.groupby("row")["value"].count().rename("values")
-    rows = keys.merge(nvals, left_on="row", right_index=True, how="left")
-    rows = rows[["row", "code_text", "name", "unit", "unit_name", "status", "reason", "values"]].reset_index(drop=True)
-    # codes whose unit name disagrees with the name column (possible wrong code)
-    both = rows.loc[rows["unit"].notna() & (rows["name"] != "") & (rows["status"] != "by_name")]
-    mism = both.loc[[normalise_name(a) != normalise_name(_strip_hints(b)) for a, b in zip(both["unit_name"], both["name"])]]
-    mism = mism.rename(columns={"code_text": "code"})[["row", "code", "unit_name", "name"]].reset_index(drop=True)
-    v = values.merge(keys[["row", "unit"]], on="row")
-    v = v.loc[v["unit"].notna() & v["value"].notna()]
-    grp = v.groupby(["unit", "year"])
-    nuniq = grp["value"].nunique()
-    rows_of = grp["row"].apply(lambda s: ",".join(str(x) for x in sorted(set(s))))
-    count = grp.size()
-    multi = count[count > 1].index
-    conflicts = pd.DataFrame({"unit": [u for u, _ in multi if nuniq[(u, _)] > 1],
-                              "year": [y for u, y in multi if nuniq[(u, y)] > 1],
-                              "rows": [rows_of[k] for k in multi if nuniq[k] > 1],
-                              "values": [", ".join(f"{x:g}" for x in sorted(set(v.loc[(v["unit"] == k[0]) & (v["year"] == k[1]), "value"])))
-                                         for k in multi if nuniq[k] > 1]})
-    dups = pd.DataFrame({"unit": [k[0] for k in multi if nuniq[k] == 1], "year": [k[1] for k in multi if nuniq[k] == 1],
-                         "rows": [rows_of[k] for k in multi if nuniq[k] == 1]})
-    out = v.drop_duplicates(["unit", "year"])[["unit", "year", "value"]].reset_index(drop=True)
-    return Matched(rows=rows, values=out, duplicates=dups, conflicts=conflicts, name_mismatch=mism)
-
-
-def _strip_hints(name: str) -> str:
-    raw = _SUFFIX_HINT.sub("", str(name))
-    for rx, _ in _TYPE_HINTS:
-        raw = rx.sub("", raw)
-    return raw
+def unit_index(store: Store) -> UnitIndex:
+    """The matcher's index of the store's units (historical ones included) and re-coded gminy."""
+    units = store.units(include_historical=True)
+    aliases = store.unit_aliases()
+    rec = aliases.loc[aliases["kind"] == "recoded_gmina"]
+    return UnitIndex.from_frames(units, dict(zip(rec["alias"], rec["code"])))
 
 
 # -------------------------------------------------------------------------------------------------
@@ -268,14 +91,6 @@ def aggregation_spec(rule: str, *, weight: str = DEFAULT_WEIGHT, reason_pl: str 
                 "reason_pl": reason_pl or "Nie wiadomo, jak łączyć wartości kilku jednostek (brak reguły agregacji).",
                 "reason_en": reason_en or "How values of several units combine is not known (no aggregation rule)."}
     raise UserDataError("data.err.bad_rule", rule=rule)
-
-
-def suggest_rule(measure_unit: str, name: str) -> str:
-    """"sum" only for counts/amounts whose name has no rate/mean/share wording, else "none"."""
-    text = f" {name} {measure_unit} ".casefold()
-    if any(w in text for w in _RATE_WORDS):
-        return "none"
-    return "sum" if measure_unit.strip() in _SUM_UNITS else "none"
 
 
 def _decimals(values: pd.Series) -> int:
@@ -498,29 +313,19 @@ class BdlImport:
     unmatched: list[str]
 
 
-def import_bdl(store: Store, client, var_id: int, level: str, years: list[int], *, rule: str | None = None,
-               polarity: str | None = None, category: str | None = None, progress=None,
-               with_english: bool = True) -> BdlImport:
-    """Fetch a BDL variable (all units of ``level``, ``years``) and store it as ``bdl_<id>``. Nothing is
-    written unless every page arrived; an earlier fetch of other levels/years of the same variable is
-    kept, the fetched level-years are replaced — in one transaction, roll-ups recomputed."""
+def import_bdl(store: Store, fetched, *, rule: str | None = None, polarity: str | None = None,
+               category: str | None = None) -> BdlImport:
+    """Store a fetched BDL variable (``loaders.bdl_fetch.fetch``: all units of one level and some
+    years) as ``bdl_<id>``. An earlier fetch of other levels/years of the same variable is kept,
+    the fetched level-years are replaced — in one transaction, roll-ups recomputed."""
     from loaders import bdl_api
 
-    data = bdl_api.fetch_variable(client, var_id, level, years, progress=progress)
-    meta_en = None
-    if with_english:
-        lang = client.lang
-        try:
-            client.lang = "en"
-            meta_en = bdl_api.variable_meta(client, var_id)
-        except bdl_api.BdlApiError:
-            meta_en = None  # English names are a nicety; the Polish ones are stored in both
-        finally:
-            client.lang = lang
+    data, meta_en = fetched.data, fetched.meta_en
+    level = data.level
     raw = data.raw
     skipped = raw.loc[raw["skip"] != ""].drop_duplicates("code")["skip"].value_counts().to_dict()
     rows = raw.loc[raw["skip"] == ""]
-    index = UnitIndex.from_store(store)
+    index = unit_index(store)
     codes = rows.drop_duplicates("code")
     res = {c: index.match(c) for c in codes["code"]}
     unmatched = sorted(c for c, r in res.items() if r[0] is None)
@@ -532,7 +337,7 @@ def import_bdl(store: Store, client, var_id: int, level: str, years: list[int], 
     no_data = int(vals["value"].isna().sum())
     new = vals.loc[vals["value"].notna(), ["unit", "year", "value"]]
     spec, source = bdl_spec_and_source(data, meta_en, rule=rule, polarity=polarity or "neutral", category=category,
-                                       base_url=client.base_url)
+                                       base_url=fetched.base_url)
     specs = store.indicator_specs().set_index("id")
     old = pd.DataFrame()
     if spec["id"] in specs.index:  # fetched before: keep what the user chose then unless overridden now

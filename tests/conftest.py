@@ -16,6 +16,26 @@ os.environ.setdefault("MRL_I18N_STRICT", "1")
 from settings import get_settings  # noqa: E402
 
 
+# Fixtures that need the data mirror, a built store, a server or a browser: a test using any of
+# them (or marked ``browser``) is marked ``slow``, so ``pytest -m "not slow"`` runs the pure
+# domain/presentation tests alone (no mirror, no browser; well under a minute).
+SLOW_FIXTURES = {"mirror", "prepared", "sqlite_settings", "sqlite_store", "chromium", "pg_url", "pg_settings",
+                 "pg_store", "any_store", "app_env", "run_cli", "app", "store_copy", "page", "browser", "server"}
+
+
+# Modules that start an app (AppTest), servers, browsers or build synthetic stores themselves.
+SLOW_MODULES = {"test_scale_small", "test_faults", "test_load_ws", "test_png", "test_download_lifetime",
+                "test_fuzz_hostile", "test_permalink_fuzz"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        if (item.get_closest_marker("browser") or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or module in SLOW_MODULES or module.startswith("test_app_")):
+            item.add_marker(pytest.mark.slow)
+
+
 def _require(var: str) -> bool:
     return os.environ.get(var) == "1"
 

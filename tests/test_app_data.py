@@ -9,7 +9,8 @@ import time
 import pytest
 
 from store.db import Store
-from store.user_data import UnitIndex, import_own, match_values
+from domain.matching import match_values
+from store.user_data import import_own, unit_index
 from tests.test_app_start import frame_text, texts
 from tests.test_bdl_api import VAR, build_replay, samples  # noqa: F401 - fixture
 from tests.test_user_data import own_values
@@ -103,7 +104,7 @@ def test_out_of_quota_says_when_and_sends_nothing(data_app, private):
 def test_stored_indicators_are_listed_and_can_be_deleted(data_app, private):
     store, _, _, _ = private
     vals = own_values(store, "1206", 2024, lambda i: 60.0)
-    import_own(store, match_values(vals, UnitIndex.from_store(store)), name_pl="Ocena komunikacji",
+    import_own(store, match_values(vals, unit_index(store)), name_pl="Ocena komunikacji",
                unit_pl="%", rule="none")
     at = open_page(data_app)
     assert "own_ocena_komunikacji" in frame_text(at) and "dane własne" in frame_text(at)

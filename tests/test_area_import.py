@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from domain import areas as A
+
+from domain import matching as M
 from loaders.area_list import MAX_BYTES, AreaListError, parse_rows, parse_text, read_area_list
 
 
@@ -29,8 +30,8 @@ def units(sqlite_store):
 
 @pytest.fixture(scope="module")
 def match(sqlite_store, units):
-    def run(entries: pd.DataFrame) -> A.Matched:
-        return A.match_entries(entries, units, sqlite_store.resolve_code)
+    def run(entries: pd.DataFrame) -> M.Matched:
+        return M.match_entries(entries, units, sqlite_store.resolve_code)
     return run
 
 
@@ -150,7 +151,7 @@ def test_ambiguous_code_when_a_lost_zero_fits_two_gminy():
     units = pd.DataFrame({"code": ["0201011", "2010113"], "level": "gmina", "name": ["A", "B"],
                           "parent_code": ["0201", "2010"], "historical": False})
     resolve = {"0201011": ("0201011", ""), "201011": ("2010113", "")}.get
-    m = A.match_entries(pd.DataFrame({"row": [1], "code": ["201011"], "name": ""}), units,
+    m = M.match_entries(pd.DataFrame({"row": [1], "code": ["201011"], "name": ""}), units,
                         lambda c: resolve(c, (None, "unknown")))
     r = m.report.iloc[0]
     assert (r["status"], r["reason"]) == ("problem", "ambiguous_code") and "0201011" in r["detail"]
@@ -158,7 +159,7 @@ def test_ambiguous_code_when_a_lost_zero_fits_two_gminy():
 
 
 def test_url_definitions_take_codes_only(sqlite_store, units):
-    m = A.resolve_definition(["126101", "Kraków", "1206172"], units, sqlite_store.resolve_code)
+    m = M.resolve_definition(["126101", "Kraków", "1206172"], units, sqlite_store.resolve_code)
     assert m.codes == ("1206172", "1261011") and m.problems["reason"].tolist() == ["malformed"]
 
 

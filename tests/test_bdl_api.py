@@ -16,6 +16,7 @@ import pytest
 
 from loaders import bdl_api as B
 from store.db import Store
+from loaders.bdl_fetch import fetch as fetch_bdl
 from store.user_data import import_bdl
 from tests.bdl_replay import Replay, ReplayError, data_results, gmina_units_with_parts, sample
 from tests.conftest import ROOT
@@ -266,7 +267,7 @@ def _series(samples, i, year):
 
 def test_fetch_stores_values_rollups_and_metadata(replay, client_factory, store_copy, samples):
     before = store_copy.meta()["ingest_id"]
-    imp = import_bdl(store_copy, client_factory(), VAR, "gmina", [2018, 2024], rule="sum")
+    imp = import_bdl(store_copy, fetch_bdl(client_factory(), VAR, "gmina", [2018, 2024]), rule="sum")
     assert imp.spec["id"] == "bdl_10" and imp.spec["unit_pl"] == "osoba"
     assert store_copy.meta()["ingest_id"] != before
     units = sorted(u["id"] for u in gmina_units_with_parts(store_copy.units()))
@@ -302,26 +303,26 @@ def test_failed_fetch_changes_nothing_and_a_rerun_resumes_from_the_cache(replay,
 
     replay._page = page
     with pytest.raises(B.BdlApiError):
-        import_bdl(store_copy, client_factory(retries=1), VAR, "gmina", [2018], rule="sum")
+        import_bdl(store_copy, fetch_bdl(client_factory(retries=1), VAR, "gmina", [2018]), rule="sum")
     assert store_copy.meta()["ingest_id"] == before and "bdl_10" not in store_copy.indicators()
     fetched_first = [q.get("page", ["0"])[0] for p, q in data_paths(replay)[pages_before:]]
     assert fetched_first[:2] == ["0", "1"]
     replay.healed = True
     n = len(data_paths(replay))
     c = client_factory()
-    import_bdl(store_copy, c, VAR, "gmina", [2018], rule="sum")
+    import_bdl(store_copy, fetch_bdl(c, VAR, "gmina", [2018]), rule="sum")
     again = [q.get("page", ["0"])[0] for p, q in data_paths(replay)[n:]]
     assert "0" not in again and "1" not in again and "2" in again  # pages 0-1 came from the cache
     assert "bdl_10" in store_copy.indicators()
 
 
 def test_refetch_replaces_the_fetched_years_and_keeps_others(replay, client_factory, store_copy):
-    import_bdl(store_copy, client_factory(), VAR, "gmina", [2018, 2024], rule="sum")
+    import_bdl(store_copy, fetch_bdl(client_factory(), VAR, "gmina", [2018, 2024]), rule="sum")
     path = f"data/by-variable/{VAR}"
     replay.paged[path] = [{**r, "values": [{**v, "val": v["val"] + 1000} for v in r["values"]]}
                           for r in replay.paged[path]]
     old = store_copy.values(units=["1201011"], indicators=["bdl_10"]).set_index("year")["value"]
-    import_bdl(store_copy, client_factory(use_cache=False), VAR, "gmina", [2024])
+    import_bdl(store_copy, fetch_bdl(client_factory(use_cache=False), VAR, "gmina", [2024]))
     new = store_copy.values(units=["1201011"], indicators=["bdl_10"]).set_index("year")["value"]
     assert new[2024] == old[2024] + 1000 and new[2018] == old[2018]
     assert store_copy.indicators()["bdl_10"].aggregation.rule == "sum"  # the earlier choice is kept
@@ -330,7 +331,7 @@ def test_refetch_replaces_the_fetched_years_and_keeps_others(replay, client_fact
 def test_rate_like_variable_is_not_summed_by_default(replay, client_factory, store_copy, samples):
     meta = dict(samples["variables"]["get_variable"], measureUnitName="%")
     replay.detail[f"variables/{VAR}"] = meta
-    imp = import_bdl(store_copy, client_factory(), VAR, "gmina", [2018])
+    imp = import_bdl(store_copy, fetch_bdl(client_factory(), VAR, "gmina", [2018]))
     assert imp.result.rule == "none" and imp.spec["levels"] == ["gmina"]
     assert store_copy.values(units=["1201", "12", "PL"], indicators=["bdl_10"]).empty
 

@@ -1,5 +1,5 @@
 """Users' own indicator files: real-world messy CSV/XLSX generated in tmp_path, read by
-loaders.upload and matched to the real unit list (store.user_data.match_values)."""
+loaders.upload and matched to the real unit list (domain.matching.match_values)."""
 from __future__ import annotations
 
 import io
@@ -11,12 +11,13 @@ from openpyxl import Workbook
 
 from presentation.data_text import md
 from loaders.upload import MAX_BYTES, Problem, UploadError, neutralise_cell, parse_upload, parse_value
-from store.user_data import UnitIndex, match_values
+from domain.matching import match_values
+from store.user_data import unit_index
 
 
 @pytest.fixture(scope="module")
 def index(sqlite_store):
-    return UnitIndex.from_store(sqlite_store)
+    return unit_index(sqlite_store)
 
 
 def parse_and_match(data: bytes, index, name="plik.csv"):
@@ -82,7 +83,7 @@ def test_xlsx_with_merged_title_and_year_header_rows(tmp_path, index):
     assert parsed.encoding == "xlsx" and parsed.layout == "wide" and parsed.header_row == 3
     assert parsed.year_columns == ["2023", "2024"] and parsed.columns["code"] == "Kod"
     assert m.values.set_index(["unit", "year"])["value"][("1261011", 2024)] == 3.75
-    assert m.rows.set_index("row").loc[5, "unit"] == "1206032"
+    assert m.report.set_index("row").loc[5, "unit"] == "1206032"
     assert m.name_mismatch.values.tolist() == [[5, "1206032", "Iwanowice", "Kraków"]]
     assert any(n.code == "ignored_rows" for n in parsed.notes)  # the source note under the table
 
@@ -121,7 +122,7 @@ def test_ambiguous_and_unknown_names_are_unmatched_with_a_reason(index):
 def test_codes_of_re_typed_gminy_and_unknown_codes(index):
     text = "teryt;2024\n021803;5\n0218032;5\n0299011;7\n12610;1\n1261011;9\n"
     parsed, m = parse_and_match(text.encode(), index)
-    st = m.rows.set_index("row")
+    st = m.report.set_index("row")
     assert (st.loc[2, "unit"], st.loc[2, "status"]) == ("0218033", "by_code6")  # Miękinia, 6 digits
     assert (st.loc[3, "unit"], st.loc[3, "status"]) == ("0218033", "recoded")  # 2020 type digit
     assert (st.loc[4, "status"], st.loc[4, "reason"]) == ("unmatched", "unknown_code")
@@ -139,7 +140,7 @@ def test_duplicated_rows_with_different_values_are_a_conflict(index):
 
 def test_town_part_codes_are_not_gminy(index):
     _, m = parse_and_match(b"teryt;2024\n0201044;3\n0201043;4\n", index)
-    st = m.rows.set_index("row")
+    st = m.report.set_index("row")
     assert st.loc[2, "reason"] == "unit_part" and st.loc[3, "unit"] == "0201043"
 
 
@@ -214,7 +215,7 @@ def test_matching_real_frame_keeps_years_and_rows(index):
     m = match_values(rows, index)
     assert m.values.sort_values("unit")[["unit", "year", "value"]].values.tolist() == [["0201011", 2024, 3.0],
                                                                                     ["1261011", 2023, 1.0]]
-    assert m.rows.set_index("row").loc[2, "values"] == 1
+    assert m.report.set_index("row").loc[2, "values"] == 1
 
 
 # -- issue 18: formulas, invalid numbers, mixed encodings, how numbers were read ----------------

@@ -10,8 +10,9 @@ import pytest
 
 from store.db import StoreError
 from store.ingest import ingest
-from store.user_data import (UnitIndex, UserDataError, check_text, import_bdl, import_own, match_values,
-                             suggest_rule)
+from domain.matching import match_values, suggest_rule
+from loaders.bdl_fetch import fetch as fetch_bdl
+from store.user_data import UserDataError, check_text, import_bdl, import_own, unit_index
 from tests.bdl_replay import data_results, gmina_units_with_parts
 from tests.test_bdl_api import VAR, build_replay, samples  # noqa: F401 - fixtures
 from tests.test_ingest import live, pg_copy, sqlite_copy  # noqa: F401 - fixtures
@@ -27,7 +28,7 @@ def own_values(store, powiat: str, year: int, fn) -> pd.DataFrame:
 
 def save_survey(store, powiat="1206", rule="weighted_mean", name="Zadowolenie z usług publicznych"):
     vals = own_values(store, powiat, 2024, lambda i: 50 + i)
-    m = match_values(vals, UnitIndex.from_store(store))
+    m = match_values(vals, unit_index(store))
     res = import_own(store, m, name_pl=name, unit_pl="%", polarity="higher_better", rule=rule,
                      publisher="Urząd Gminy — ankieta mieszkańców 2024", filename="ankieta.xlsx")
     return res, vals
@@ -67,7 +68,7 @@ def test_rule_none_stores_members_only(store):
 
 def test_sum_of_counts_matches_hand_sum(store):
     vals = own_values(store, "1201", 2023, lambda i: 10 * (i + 1))
-    m = match_values(vals, UnitIndex.from_store(store))
+    m = match_values(vals, unit_index(store))
     import_own(store, m, name_pl="Liczba wolontariuszy", unit_pl="osoby", rule="sum")
     row = store.values(units=["1201"], indicators=["own_liczba_wolontariuszy"]).iloc[0]
     assert row["value"] == sum(10 * (i + 1) for i in range(len(vals)))
@@ -76,7 +77,7 @@ def test_sum_of_counts_matches_hand_sum(store):
 def test_replacing_an_own_indicator_replaces_all_its_values(store):
     save_survey(store, rule="none", name="Ocena dróg gminnych")
     vals = own_values(store, "1201", 2025, lambda i: 1.5)
-    import_own(store, match_values(vals, UnitIndex.from_store(store)), name_pl="Ocena dróg gminnych",
+    import_own(store, match_values(vals, unit_index(store)), name_pl="Ocena dróg gminnych",
                unit_pl="pkt", rule="none")
     df = store.values(indicators=["own_ocena_drog_gminnych"])
     assert set(df["unit"].str[:4]) == {"1201"} and set(df["year"]) == {2025}
@@ -107,7 +108,7 @@ def test_reingest_keeps_own_and_bdl_api_indicators(live, prepared, samples):  # 
         from loaders.bdl_api import BdlClient
 
         with BdlClient(r.base_url, cache_dir=None, sleep=lambda s: None) as c:
-            import_bdl(store, c, VAR, "gmina", [2018, 2024], rule="sum")
+            import_bdl(store, fetch_bdl(c, VAR, "gmina", [2018, 2024]), rule="sum")
     finally:
         r.stop()
     save_survey(store)
@@ -158,7 +159,7 @@ def test_parts_and_regions_of_a_bdl_answer_never_reach_the_store(sqlite_store):
     units = gmina_units_with_parts(sqlite_store.units())
     rows = data_results(units)
     assert any(r["id"].endswith("4") for r in rows) and any(r["id"].endswith("5") for r in rows)
-    idx = UnitIndex.from_store(sqlite_store)
+    idx = unit_index(sqlite_store)
     parts = [r["id"] for r in rows if r["id"][-1] in "45"]
     assert {idx.match(p) for p in parts} == {(None, "unmatched", "not_a_unit")}
     assert idx.match("011212001011") == ("1201011", "exact", "")
