@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n import fmt_num, fmt_unit, t
+from presentation.table_format import styled
 
 
 def chart(fig, *, summary: str, lang: str, data: pd.DataFrame | None = None, table_inline: bool = False,
@@ -25,10 +26,10 @@ def chart(fig, *, summary: str, lang: str, data: pd.DataFrame | None = None, tab
     if data is not None and not data.empty:
         if table_inline:
             st.markdown(f"**{t('a11y.table', lang)}**")
-            st.dataframe(data, hide_index=True, width="stretch")
+            st.dataframe(styled(data, lang), hide_index=True, width="stretch")
         else:
             with st.expander(t("a11y.table", lang)):
-                st.dataframe(data, hide_index=True, width="stretch")
+                st.dataframe(styled(data, lang), hide_index=True, width="stretch")
     return out
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from numbers import Real
 
 import pandas as pd
@@ -18,6 +17,7 @@ import xlsxwriter
 
 from i18n import fmt_when, t
 from reports.cells import is_dangerous, is_missing, plain
+from presentation.table_format import auto_decimals
 from reports.model import ExportMeta
 
 MAX_URL = 2000  # Excel's hyperlink limit is 2,079 characters; longer permalinks are plain text
@@ -68,17 +68,6 @@ class _Writer:
                 ws.write_string(r, c, text, self.quoted_bold if bold else self.quoted)
             else:
                 ws.write_string(r, c, text, self.bold if bold else None)
-
-
-def auto_decimals(x: float) -> int:
-    """Decimals that show a number without noise: 0 for whole numbers, 2 for others (17.249058…
-    -> 17.25), more for small fractions so two significant digits show (0.00123 -> 0.0012)."""
-    if float(x).is_integer():
-        return 0
-    ax = abs(float(x))
-    if ax >= 1:
-        return 1 if round(ax, 1) == round(ax, 6) else 2
-    return min(6, max(2, -math.floor(math.log10(ax)) + 1))
 
 
 def number_format(x: float, decimals: int | str | None = None) -> str:
