@@ -364,7 +364,7 @@ def position_figure(*, frame: pd.DataFrame, unit_name: str, axis_title: str, med
              "text": list(f["value_label"]), "textposition": ["middle left" if p > 55 else "middle right"
                                                               for p in f["percentile"]],
              "textfont": {"size": 13, "color": "#333333"}, "hovertext": list(f["hover"]), "hoverinfo": "text"}]
-    layout = {"bargap": 0.45, "shapes": [_vline(50, ROLE_COLOURS["country"], dash="dot", width=1.2)],
+    layout = {"bargap": 0.45, "shapes": [_vline(50, ROLE_COLOURS["country"], dash="dot", width=1.2, layer="below")],
               "annotations": [_label_at(50, median_label, "#444444", 12)],
               "xaxis": {"range": [-2, 102], "title": {"text": axis_title}, "dtick": 25},
               "yaxis": {"ticks": "", "type": "category"}}

@@ -186,7 +186,8 @@ def test_english_level_control_is_english_and_palettes_are_explained(app):
     open_map(app, lang="en", level="gmina", indicator="population_total", year="2024")
     seg = app.segmented_control[0]
     shown = " | ".join(o.content for o in seg.proto.options)  # the labels as drawn
-    assert "Municipalities (gminy)" in shown and "Counties (powiaty)" in shown and "Voivodeships" in shown
+    # English terms as in GUS English publications (gmina, powiat, voivodeship), short enough to fit
+    assert shown == "Gminas | Powiats | Voivodeships"
     pal = next(s for s in app.selectbox if s.label == "Colour palette")
     assert pal.format_func(pal.value).startswith("Yellow–green–blue")
     assert "Lighter = less, darker = more" in texts(app)  # population is descriptive (neutral)

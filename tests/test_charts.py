@@ -174,3 +174,10 @@ def test_log_axis_reads_1_2_5_with_thousands():
     assert fig.layout.xaxis.tickmode == "array" and fig.layout.xaxis.tickformat == ",~f"
     assert fig.layout.separators == ",\u00a0"  # 1 000, 2 000 in Polish
     assert charts.log_ticks([3, 250_000]) == [10, 100, 1000, 10_000, 100_000]  # wide: powers of ten
+
+
+def test_position_chart_midline_is_drawn_under_the_value_labels():
+    f = pd.DataFrame({"label": ["A", "B"], "value_label": ["12,1 na 1000 mieszkańców (2024)", "23,6 % (2019)"],
+                      "percentile": [76.3, 14.7], "hover": ["", ""]})
+    fig = charts.position_figure(frame=f, unit_name="Kraków", axis_title="x", median_label="środek", lang="pl")
+    assert fig.layout.shapes[0].x0 == 50 and fig.layout.shapes[0].layer == "below"
