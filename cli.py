@@ -14,6 +14,13 @@
   python cli.py bdl subject ID               list the variables of a BDL subject (e.g. P1312)
   python cli.py bdl quota                    requests counted against the BDL API limits
   python cli.py own delete ID                remove a user indicator (own data or BDL API)
+  python cli.py plan import FILE (--teryt CODE | --area CODES) [--name NAME]
+                                             import a strategy's targets file; prints the plan id
+  python cli.py plan status PLAN_ID          the plan's progress per target as CSV
+  python cli.py plan list [--teryt CODE]     saved plans (id, name, subject, targets)
+  python cli.py plan export PLAN_ID FILE [--progress] [--lang pl|en]
+                                             the plan file (or the progress table) as .xlsx or .csv
+  python cli.py plan delete PLAN_ID          delete a plan
 
 Bad input prints one line on stderr and exits with status 2; a BDL API failure (offline, quota
 used up, server errors) prints what happened and exits with status 1 — nothing is changed then.
@@ -396,6 +403,119 @@ def cmd_own_delete(args) -> int:
     return 0
 
 
+# -- strategy plans (issue 14) ------------------------------------------------------------------
+def _plan_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"invalid plan id: {text!r} (a whole number, see `plan list`)")
+    return int(text)
+
+
+def _load_plan(store, plan_id: int):
+    from store import plans as SP
+
+    plan = SP.load(store, plan_id)
+    if plan is None:
+        raise CliError(f"no plan {plan_id}; list them with `python cli.py plan list`")
+    return plan
+
+
+def cmd_plan_import(args) -> int:
+    from pathlib import Path
+
+    from loaders.plan_file import PlanFileError
+    from reports.strategy import problem_text
+    from store import plans as SP
+
+    store = _store()
+    _require_data(store)
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no such file: {args.file}")
+    try:
+        subject, codes = SP.resolve_subject(store, teryt=args.teryt, area=args.area)
+    except SP.SubjectError as exc:
+        raise CliError(str(exc)) from None
+    name = (args.name or path.stem).strip()
+    if not name or len(name) > 300 or name.startswith(("=", "@")):
+        raise CliError("--name must be 1 to 300 characters and not start with = or @")
+    try:
+        plan_id = SP.import_file(store, path.read_bytes(), path.name, subject=subject, name=name,
+                                 subject_codes=codes or None, adopted=args.adopted)
+    except PlanFileError as exc:
+        problems = [problem_text(p, args.lang) for p in exc.problems]
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise CliError(f"{path.name}: nothing imported: " + "; ".join(problems[:3]) + more) from None
+    print(plan_id)
+    return 0
+
+
+def cmd_plan_status(args) -> int:
+    from reports import strategy as RS
+    from reports.source import StoreSource
+
+    store = _store()
+    _require_data(store)
+    plan = _load_plan(store, args.plan_id)
+    pp = RS.evaluate_plan(StoreSource(store), plan, "en", peers=args.peers)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(RS.STATUS_HEADER)
+    w.writerows(RS.status_rows(pp))
+    print(f"plan {plan.id}: {plan.name} — {pp.subject_label}; peers: {pp.peer_text}", file=sys.stderr)
+    if args.show_peers:
+        print("peer codes: " + ",".join(pp.peer_codes), file=sys.stderr)
+    return 0
+
+
+def cmd_plan_list(args) -> int:
+    from store import plans as SP
+
+    store = _store()
+    _require_data(store)
+    subject = None
+    if args.teryt is not None:
+        try:
+            subject, _ = SP.resolve_subject(store, teryt=args.teryt)
+        except SP.SubjectError as exc:
+            raise CliError(str(exc)) from None
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["id", "name", "subject", "targets", "updated_at"])
+    for r in store.plans(subject).itertuples():
+        plan = SP.load(store, int(r.id))
+        w.writerow([int(r.id), r.name, r.subject, len(plan.targets) if plan else "", r.updated_at])
+    return 0
+
+
+def cmd_plan_export(args) -> int:
+    from pathlib import Path
+
+    from reports import strategy as RS
+    from reports.source import StoreSource
+
+    store = _store()
+    _require_data(store)
+    plan = _load_plan(store, args.plan_id)
+    fmt = Path(args.file).suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "csv"):
+        raise CliError(f"the output file must end in .xlsx or .csv: {args.file}")
+    if args.progress:
+        pp = RS.evaluate_plan(StoreSource(store), plan, args.lang)
+        data = RS.progress_bytes(pp, store.indicators(), fmt)
+    else:
+        data = RS.plan_file_bytes(plan, store.indicators(), fmt, args.lang)
+    Path(args.file).write_bytes(data)
+    print(f"wrote {args.file} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_plan_delete(args) -> int:
+    store = _store()
+    _require_data(store)
+    if not store.delete_plan(args.plan_id):
+        raise CliError(f"no plan {args.plan_id}; list them with `python cli.py plan list`")
+    print(f"deleted plan {args.plan_id}")
+    return 0
+
+
 def _year(text: str) -> int:
     try:
         y = int(text)
@@ -454,6 +574,34 @@ def build_parser() -> argparse.ArgumentParser:
     od = osub.add_parser("delete", help="delete a user indicator")
     od.add_argument("indicator")
     od.set_defaults(func=cmd_own_delete)
+    plan = sub.add_parser("plan", help="strategy plans: goals, targets and their progress")
+    psub = plan.add_subparsers(dest="plan_command", required=True)
+    pi = psub.add_parser("import", help="import a targets file (XLSX/CSV, one row per target)")
+    pi.add_argument("file")
+    who = pi.add_mutually_exclusive_group(required=True)
+    who.add_argument("--teryt", help="the unit's TERYT code")
+    who.add_argument("--area", help="a functional area: comma-separated gmina codes")
+    pi.add_argument("--name", help="the plan's name (default: the file name)")
+    pi.add_argument("--adopted", type=_year, help="the year the plan was adopted")
+    pi.add_argument("--lang", choices=["pl", "en"], default="en", help="language of error messages")
+    pi.set_defaults(func=cmd_plan_import)
+    ps = psub.add_parser("status", help="progress per target as CSV")
+    ps.add_argument("plan_id", type=_plan_id)
+    ps.add_argument("--peers", help="peer group as in the profile's URL (default: typology)")
+    ps.add_argument("--show-peers", action="store_true", help="also list the peer group's codes on stderr")
+    ps.set_defaults(func=cmd_plan_status)
+    pl_ = psub.add_parser("list", help="saved plans")
+    pl_.add_argument("--teryt", help="only the plans of this unit")
+    pl_.set_defaults(func=cmd_plan_list)
+    pe = psub.add_parser("export", help="write the plan file or the progress table (.xlsx or .csv)")
+    pe.add_argument("plan_id", type=_plan_id)
+    pe.add_argument("file")
+    pe.add_argument("--progress", action="store_true", help="the filled-in progress table instead of the plan file")
+    pe.add_argument("--lang", choices=["pl", "en"], default="pl")
+    pe.set_defaults(func=cmd_plan_export)
+    pd_ = psub.add_parser("delete", help="delete a plan")
+    pd_.add_argument("plan_id", type=_plan_id)
+    pd_.set_defaults(func=cmd_plan_delete)
     return p
 
 

@@ -15,6 +15,8 @@ neutralised there); the PNG from reports.png (the shared offline kaleido server)
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import datetime as dt
 from typing import Sequence
 
@@ -49,10 +51,13 @@ def export_meta(*, title: str, lang: str, page: str = "", columns: Sequence[Colu
 
 def table(frame: pd.DataFrame, *, name: str, title: str, lang: str, key: str | None = None, page: str = "",
           columns: Sequence[ColumnDoc] = (), source_ids: Sequence[str] = (), sources: Sequence[SourceRef] = (),
-          notes: Sequence[str] = ()) -> None:
-    """CSV and XLSX buttons for ``frame`` (numbers should be numbers, not formatted text)."""
+          notes: Sequence[str] = (), extra_sheets: Sequence = ()) -> None:
+    """CSV and XLSX buttons for ``frame`` (numbers should be numbers, not formatted text);
+    ``extra_sheets``: (name, frame) pairs added to the XLSX only."""
     meta = export_meta(title=title, lang=lang, page=page, columns=columns, source_ids=source_ids,
                        sources=sources, notes=notes)
+    if extra_sheets:
+        meta = replace(meta, extra_sheets=tuple(extra_sheets))
     stem = file_stem(name)
     key = key or f"dl_{stem}"
     c1, c2 = st.columns(2)

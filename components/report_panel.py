@@ -127,4 +127,5 @@ def render(ingest: str, lang: str) -> None:
     st.dataframe(display_frame(model), hide_index=True, width="stretch")
     downloads.table(frame, name=f"{stem}-wskazniki" if lang == "pl" else f"{stem}-indicators",
                     title=t("report.table_title", lang, name=model.short_name), lang=lang, key="rp_table",
-                    page=PAGE, columns=docs, sources=model.sources, notes=model.notes)
+                    page=PAGE, columns=docs, sources=model.sources, notes=model.notes,
+                    extra_sheets=((model.strategy.sheet_name, model.strategy.table),) if model.strategy else ())

@@ -39,7 +39,7 @@ class ViewState:
 
 
 KNOWN = {f.name for f in fields(ViewState)} - {"extra"}
-EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts", "subject")
+EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts", "subject", "plan")
 
 
 @dataclass(frozen=True)

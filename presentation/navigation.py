@@ -20,6 +20,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/porownania.py", "compare.nav", "porownania"),
     PageDef("pages/obszary.py", "areas.nav", "obszary"),
     PageDef("pages/raporty.py", "nav.reports", "raporty"),
+    PageDef("pages/strategia.py", "strategy.nav", "strategia"),
     PageDef("pages/dane.py", "data.nav", "dane", private=True),
     PageDef("pages/o_danych.py", "nav.about_data", "o-danych"),
 )

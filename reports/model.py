@@ -109,6 +109,7 @@ class ReportModel:
     members_only: tuple[str, ...] = ()  # an area's indicators given for the members only (sentences)
     sw_note: str = ""  # why there are no strengths/weaknesses (e.g. too few peers)
     peer_names: tuple[str, ...] = ()  # who is in the peer group (short names, nearest first for kNN)
+    strategy: object = None  # the subject's strategy progress: reports.strategy.StrategySection (issue 14)
 
     @property
     def short_name(self) -> str:
@@ -136,6 +137,7 @@ class ExportMeta:
     columns: tuple[ColumnDoc, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     notes: tuple[str, ...] = ()
+    extra_sheets: tuple = ()  # (sheet name, DataFrame) written after the data sheet (e.g. strategy progress)
 
 
 def file_stem(text: str, *, prefix: str = "", max_len: int = 60) -> str:

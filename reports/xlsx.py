@@ -118,6 +118,14 @@ def build_xlsx(table: pd.DataFrame, meta: ExportMeta) -> bytes:
             sample = [len(str(name))] + [len(str(v)) for v in table.iloc[:200, c].tolist()]
             ws.set_column(c, c, min(max(sample) + 2, 60))
 
+    for extra_name, extra in meta.extra_sheets:  # e.g. the strategy's progress (issue 14)
+        es = wb.add_worksheet(str(extra_name)[:31])
+        for c, name in enumerate(extra.columns):
+            w.cell(es, 0, c, str(name), bold=True)
+        for r, row in enumerate(extra.itertuples(index=False, name=None), start=1):
+            for c, v in enumerate(row):
+                w.cell(es, r, c, None if v is pd.NA else v)
+
     ms = wb.add_worksheet(meta_name)
     ms.set_column(0, 0, 28)
     ms.set_column(1, 1, 70, w.wrap)

@@ -7,6 +7,7 @@ them); rendered PDF/PPTX bytes as data, so a second click on the same report is 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
@@ -19,8 +20,14 @@ from services.profile import source
 @st.cache_resource(ttl=TTL, show_spinner=False, max_entries=32)
 def model(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers: str | None,
           charts: tuple[str, ...] | None, permalink: str, today: dt.date) -> ReportModel:
-    return gather.build(source(ingest), lang=lang, code=code, area=area, peers=peers, charts=charts,
-                        permalink=permalink, today=today)
+    built = gather.build(source(ingest), lang=lang, code=code, area=area, peers=peers, charts=charts,
+                         permalink=permalink, today=today)
+    from domain.areas import canonical_codes
+    from services import strategy  # the subject's strategy progress section (issue 14)
+
+    subject = ",".join(canonical_codes(area)) if len(area) >= 2 else (code or "PL")
+    section = strategy.report_section(ingest, lang, subject)
+    return replace(built, strategy=section) if section is not None else built
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)

@@ -388,6 +388,77 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(delete(S.saved_area).where(S.saved_area.c.id == area_id))
 
+    # -- strategy plans (issue 14; domain.strategy) ----------------------------------------------
+    def _has_plan_table(self, conn) -> bool:
+        return inspect(conn).has_table("plan", schema=self.schema)
+
+    def plans(self, subject: str | None = None) -> pd.DataFrame:
+        """id, name, subject, adopted, created_at, updated_at of the saved plans (of one subject),
+        by name. A store built before plans existed has none."""
+        p = S.plan.c
+        stmt = select(p.id, p.name, p.subject, p.adopted, p.created_at, p.updated_at).order_by(p.name, p.id)
+        if subject is not None:
+            stmt = stmt.where(p.subject == subject)
+        try:
+            with self.engine.connect() as conn:
+                if not self._has_plan_table(conn):
+                    return pd.DataFrame(columns=["id", "name", "subject", "adopted", "created_at", "updated_at"])
+        except OperationalError as exc:
+            raise StoreUnavailable("store_unavailable") from exc
+        return self._read(stmt)
+
+    def plan_row(self, plan_id: int) -> dict | None:
+        """One plan's row (with its JSON ``document``), or None."""
+        try:
+            with self.engine.connect() as conn:
+                if not self._has_plan_table(conn):
+                    return None
+                r = conn.execute(select(S.plan).where(S.plan.c.id == int(plan_id))).first()
+        except OperationalError as exc:
+            raise StoreUnavailable("store_unavailable") from exc
+        return None if r is None else dict(r._mapping)
+
+    def save_plan(self, *, name: str, subject: str, document: str, adopted: int | None = None,
+                  plan_id: int | None = None) -> int:
+        """Create (``plan_id`` None) or replace one plan in ONE transaction, with the store's
+        version bumped in the same transaction (every app cache refreshes). A failure or a killed
+        process leaves every plan as it was. Returns the plan's id."""
+        now = _now()
+        p = S.plan.c
+        with self.engine.begin() as conn:
+            if not self._has_plan_table(conn):  # a store built before plans existed
+                S.plan.create(conn, checkfirst=True)
+            if plan_id is None:
+                plan_id = (conn.execute(select(func.max(p.id))).scalar() or 0) + 1
+                conn.execute(insert(S.plan).values(id=plan_id, name=name, subject=subject, adopted=adopted,
+                                                   document=document, created_at=now, updated_at=now))
+            else:
+                done = conn.execute(update(S.plan).where(p.id == int(plan_id)).values(
+                    name=name, subject=subject, adopted=adopted, document=document, updated_at=now)).rowcount
+                if not done:
+                    raise StoreError(f"no plan {plan_id}")
+            self._bump_version(conn)
+        return int(plan_id)
+
+    def delete_plan(self, plan_id: int) -> bool:
+        with self.engine.begin() as conn:
+            if not self._has_plan_table(conn):
+                return False
+            done = conn.execute(delete(S.plan).where(S.plan.c.id == int(plan_id))).rowcount
+            if done:
+                self._bump_version(conn)
+        return bool(done)
+
+    def insert_plans(self, rows: pd.DataFrame) -> int:
+        """Carry plans (all columns, ids kept) into a new store."""
+        if rows.empty:
+            return 0
+        with self.engine.begin() as conn:
+            S.plan.create(conn, checkfirst=True)
+            recs = rows.astype(object).where(rows.notna(), None).to_dict("records")
+            conn.execute(insert(S.plan), recs)
+        return len(rows)
+
     # -- user-owned indicators (BDL API and own data) ---------------------------------------------
     def unit_aliases(self) -> pd.DataFrame:
         a = S.unit_alias.c
@@ -420,6 +491,10 @@ class Store:
         saved areas, user indicators (spec), their sources, and their source values."""
         i, s, v, u = S.indicator.c, S.source.c, S.value.c, S.unit.c
         out = {"saved_area": self._read(select(S.saved_area).order_by(S.saved_area.c.id))}
+        with self.engine.connect() as conn:
+            has_plans = self._has_plan_table(conn)
+        out["plan"] = (self._read(select(S.plan).order_by(S.plan.c.id)) if has_plans
+                       else pd.DataFrame(columns=[c.name for c in S.plan.columns]))
         out["indicator"] = self._read(select(i.id, i.origin, i.category, i.spec).where(i.origin != "catalogue")
                                       .order_by(i.sk))
         out["source"] = self._read(select(S.source).where(s.kind != "mirror").order_by(s.sk))

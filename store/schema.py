@@ -155,6 +155,25 @@ saved_area = Table(
     Column("updated_at", String(32), nullable=False),
 )
 
+# Strategy monitoring (issue 14): one row per plan. The plan's goals, targets (with milestones) and
+# projects are one JSON document (domain.strategy.to_document): a plan is always read, imported and
+# written as a whole (tens of targets), no query looks inside it, and one row keeps the import and
+# every edit atomic and the carry-over into a rebuilt store a plain row copy. ``subject`` (a unit
+# code or an area's canonical definition) is a column, indexed, for "plans of this unit".
+# ids are assigned by Store.save_plan (max + 1), not by a sequence, so a carried-over plan keeps
+# its id (permalinks) on SQLite and PostgreSQL alike.
+plan = Table(
+    "plan", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("adopted", SmallInteger),
+    Column("document", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+Index("ix_plan_subject", plan.c.subject)
+
 # Tables whose rows belong to users, not to the mirror: carried over when the store is rebuilt
 # (store.user_data.carry_over; user indicators = indicator rows with origin != "catalogue").
-USER_TABLES = ("saved_area",)
+USER_TABLES = ("saved_area", "plan")

@@ -196,7 +196,8 @@ def merge_source_values(old: pd.DataFrame, new: pd.DataFrame, level: str, years:
 def carry_over(old: Store, new: Store) -> dict[str, int]:
     """Copy saved areas and user indicators (sources, source values by unit code; roll-ups
     recomputed in the new store) from ``old`` into ``new``. Report rows are added to ``new``."""
-    stats = {"saved_areas": 0, "indicators": 0, "values": 0, "dropped_values": 0, "skipped_indicators": 0}
+    stats = {"saved_areas": 0, "plans": 0, "indicators": 0, "values": 0, "dropped_values": 0,
+             "skipped_indicators": 0}
     try:
         if not old.has_data():
             return stats
@@ -204,6 +205,12 @@ def carry_over(old: Store, new: Store) -> dict[str, int]:
     except StoreError:
         return stats
     stats["saved_areas"] = new.insert_saved_areas(dump["saved_area"])
+    stats["plans"] = new.insert_plans(dump["plan"])  # strategy plans (issue 14), ids kept
+    if stats["plans"]:
+        new.add_report_rows(pd.DataFrame([{"dataset": "user_data", "category": "carried_over",
+                                           "detail": "strategy plans copied from the previous store",
+                                           "count": stats["plans"], "examples": ", ".join(
+                                               dump["plan"]["name"].astype(str).head(5))}]))
     if dump["indicator"].empty:
         return stats
     units = new.units(include_historical=True)

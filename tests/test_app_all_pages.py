@@ -14,8 +14,8 @@ UNIT = "1261011"  # Kraków
 AREA = "1206113,1206172,1219053,1261011"  # Kraków, Skawina, Wieliczka, Zielonki
 PAGES = {"": "pages/start.py", "mapa": "pages/mapa.py", "profil": "pages/profil.py",
          "porownania": "pages/porownania.py", "obszary": "pages/obszary.py", "raporty": "pages/raporty.py",
-         "dane": "pages/dane.py", "o-danych": "pages/o_danych.py"}
-AREA_PAGES = ("mapa", "profil", "porownania", "obszary", "raporty")
+         "dane": "pages/dane.py", "o-danych": "pages/o_danych.py", "strategia": "pages/strategia.py"}
+AREA_PAGES = ("mapa", "profil", "porownania", "obszary", "raporty", "strategia")
 CHART_TYPES = {"plotly_chart", "deck_gl_json_chart", "arrow_vega_lite_chart", "vega_lite_chart", "graphviz_chart",
                "bokeh_chart", "map"}
 CASES = [(url, lang, "unit") for url in PAGES for lang in ("pl", "en")]
@@ -108,7 +108,8 @@ def polish_leaks(texts: list[str]) -> list[tuple[str, str]]:
 
 
 TITLES = {"": "app.title", "mapa": "map.title", "profil": "profile.title", "porownania": "compare.title",
-          "obszary": "areas.title", "raporty": "report.page_title", "dane": "data.title", "o-danych": "about.title"}
+          "obszary": "areas.title", "raporty": "report.page_title", "dane": "data.title", "o-danych": "about.title",
+          "strategia": "strategy.title"}
 
 
 def open_page(app, url: str, lang: str, subject: str):
