@@ -2,7 +2,7 @@
 import streamlit as st
 
 import services
-from components import areas_state, data_public, download_lifetime, messages, sidebar, state
+from components import areas_state, data_public, download_lifetime, embed, messages, sidebar, state
 from presentation.navigation import private_urls, visible_pages
 from i18n import t
 from settings import get_settings
@@ -21,7 +21,13 @@ pages = [st.Page(p.path, title=t(p.title_key, lang), url_path=p.url or None, def
 if public:  # private pages answer their address with a notice instead of silently showing the start page
     pages += [st.Page(data_public.unavailable, title=t("data.nav", lang), url_path=url, visibility="hidden")
               for url in private_urls()]
-nav = st.navigation(pages)
+nav = st.navigation(pages, position="hidden" if embed.requested() else "sidebar")
+if embed.requested():  # an iframe on another site: the chosen element only, no sidebar or navigation
+    if ingest is not None:
+        sidebar.validate_unit(ingest)
+    embed.render(ingest, lang)
+    state.write_url()
+    st.stop()
 if ingest is not None:
     sidebar.validate_unit(ingest)
     messages.guarded(areas_state.validate, ingest, lang)

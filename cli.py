@@ -5,7 +5,13 @@
                                              print a unit's values as CSV
   python cli.py show --area CODE,CODE,... [--indicator ID] [--year Y]
                                              print a functional area's (group of gminy) values
+  python cli.py assess --teryt CODE [--peers SPEC] | --area CODE,CODE,...
+                                             the synthetic assessment against the comparison group (CSV)
   python cli.py report                       print the last ingest's reconciliation report
+  python cli.py report --teryt CODE|--area CODES --format docx|pdf|pptx|xlsx -o FILE [--lang en]
+                                             write a unit's (or area's) report file
+  python cli.py deck --units FILE_OR_CODES -o FILE.pptx [--lang en] [--indicator ID]
+                                             one seminar deck for many gminy, each against its own peers
   python cli.py status                       exit 0 if the store holds data
   python cli.py indicators                   list indicator ids with names and units
   python cli.py bdl fetch VAR --level gmina|powiat|wojewodztwo --year Y [--year Y ...]
@@ -133,7 +139,37 @@ def cmd_status(args) -> int:
 def cmd_report(args) -> int:
     store = _store()
     _require_data(store)
-    _print_report(store.report())
+    if args.teryt is None and args.area is None:  # no unit: the reconciliation report, as always
+        if args.format or args.output:
+            raise CliError("--format/-o need --teryt CODE or --area CODES")
+        _print_report(store.report())
+        return 0
+    from reports.commands import UsageError, write_report
+
+    if not args.format or not args.output:
+        raise CliError("a report file needs --format docx|pdf|pptx|xlsx and -o FILE")
+    try:
+        notes = write_report(store, teryt=args.teryt, area=args.area, fmt=args.format, output=args.output,
+                             lang=args.lang, peers=args.peers)
+    except UsageError as exc:
+        raise CliError(str(exc)) from None
+    for line in notes:
+        print(line, file=sys.stderr)
+    return 0
+
+
+def cmd_deck(args) -> int:
+    from reports.commands import UsageError, write_deck
+
+    store = _store()
+    _require_data(store)
+    try:
+        notes = write_deck(store, units=args.units, output=args.output, lang=args.lang, indicator=args.indicator,
+                           title=args.title or "", base_url=args.base_url, peers=args.peers)
+    except UsageError as exc:
+        raise CliError(str(exc)) from None
+    for line in notes:
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -233,6 +269,88 @@ def _show_area(store, args) -> int:
         print("no values for this area" + (f" {args.indicator}" if args.indicator else "")
               + (f" in {args.year}" if args.year is not None else ""), file=sys.stderr)
     return 0
+
+
+ASSESS_HEADER = ["node", "parent", "kind", "name", "year", "value", "direction", "score", "rank", "group_size",
+                 "rank_low", "rank_high", "dynamics", "coverage"]
+
+
+def _check_peers(peers: str | None, indicators) -> None:
+    """Reject a malformed ``--peers`` (the profile's syntax) or a kNN weight on an unknown indicator."""
+    from domain import peers as P
+
+    if peers is None:
+        return
+    try:
+        spec = P.parse_spec(peers)
+    except ValueError:
+        raise CliError(f"malformed --peers {peers!r}: use typology, typology:woj, members, "
+                       f"knn:k=10[;w=indicator*weight,...] or custom:CODE,CODE") from None
+    unknown = [i for i in spec.knn.indicators if i not in indicators] if spec.method == "knn" else []
+    if unknown:
+        raise CliError(f"--peers: unknown indicator {unknown[0]!r}; list them with `python cli.py indicators`")
+    if spec.method == "custom" and not spec.codes:
+        raise CliError("--peers custom: needs at least one code")
+
+
+def cmd_assess(args) -> int:
+    """`assess`: the synthetic assessment of a unit or an area against its comparison group (CSV)."""
+    from domain import areas as A
+    from reports.assessment_context import gather
+    from reports.source import StoreSource
+
+    store = _store()
+    _require_data(store)
+    indicators = store.indicators()
+    _check_peers(args.peers, indicators)
+    src = StoreSource(store)
+    if args.area is not None:
+        codes = [c for c in args.area.replace(";", ",").split(",") if c.strip()]
+        matched = A.resolve_definition(codes, store.units(include_historical=True), store.resolve_code)
+        if not matched.problems.empty:
+            bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})"
+                            for r in matched.problems.itertuples())
+            raise CliError(f"--area: not usable as gmina codes: {bad}")
+        try:
+            A.check_size(matched.codes)
+        except A.AreaError:
+            raise CliError(f"--area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, "
+                           f"got {len(matched.codes)}") from None
+        if args.peers and args.peers.startswith("typology:"):
+            raise CliError("--peers typology:woj is for units; an area takes members, typology, knn or custom")
+        ac = gather(src, None, args.peers, args.lang, area=tuple(matched.codes))
+    else:
+        code, note = store.resolve_code(args.teryt)
+        if code is None:
+            raise CliError(f"unknown TERYT code {args.teryt!r}: no unit has this code"
+                           if note != "malformed" else _malformed(args.teryt))
+        if note:
+            print(f"note: {args.teryt} is an old code; assessing {code}", file=sys.stderr)
+        if code == "PL":
+            raise CliError("Poland has no comparison group: assess a województwo, powiat or gmina")
+        if args.peers == "members":
+            raise CliError("--peers members is for functional areas (--area)")
+        ac = gather(src, code, args.peers, args.lang)
+    group = ac.ctx.group
+    if group.rejected:
+        raise CliError(f"--peers custom: not units of the level {ac.ctx.level}: {', '.join(group.rejected)}")
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(ASSESS_HEADER)
+    for r in ac.frame.itertuples(index=False):
+        w.writerow([_cell(v) for v in r])
+    print(f"{ac.ctx.code}: group {group.method} of {group.n + 1} ({group.n} peers); reference years "
+          + ", ".join(f"{i} {y}" for i, y in ac.result.ref_years.items() if y is not None), file=sys.stderr)
+    return 0
+
+
+def _cell(v) -> str:
+    import pandas as pd
+
+    if isinstance(v, str):
+        return v
+    if v is None or pd.isna(v):
+        return ""
+    return format_number(float(v))
 
 
 EXIT_API = 1
@@ -539,10 +657,34 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--indicator", help="indicator id (see `indicators`)")
     show.add_argument("--year", type=int, help="only this year")
     show.set_defaults(func=cmd_show)
+    asx = sub.add_parser("assess", help="the synthetic assessment of a unit or an area as CSV")
+    what = asx.add_mutually_exclusive_group(required=True)
+    what.add_argument("--teryt", help="TERYT code: 2, 4, 6 or 7 digits")
+    what.add_argument("--area", help="a functional area: comma-separated gmina codes (6 or 7 digits)")
+    asx.add_argument("--peers", help="comparison group as in the URL: typology (default), typology:woj, "
+                                     "knn:k=10;w=..., custom:CODE,CODE, members (areas; default for them)")
+    asx.add_argument("--lang", choices=["pl", "en"], default="pl", help="language of the node names")
+    asx.set_defaults(func=cmd_assess)
     st_ = sub.add_parser("status", help="exit 0 if the store holds data")
     st_.set_defaults(func=cmd_status)
-    rep = sub.add_parser("report", help="print the last ingest's reconciliation report")
+    rep = sub.add_parser("report", help="print the last ingest's reconciliation report, or write a unit's report file")
+    rwhat = rep.add_mutually_exclusive_group()
+    rwhat.add_argument("--teryt", help="the unit's TERYT code (2, 4, 6 or 7 digits, or PL)")
+    rwhat.add_argument("--area", help="a functional area: comma-separated gmina codes")
+    rep.add_argument("--format", choices=["docx", "pdf", "pptx", "xlsx"], help="file format")
+    rep.add_argument("-o", "--output", help="output file (its suffix must match --format)")
+    rep.add_argument("--lang", choices=["pl", "en"], default="pl")
+    rep.add_argument("--peers", help="peer group as in the URL (typology, knn:k=10, custom:CODE,...)")
     rep.set_defaults(func=cmd_report)
+    dk = sub.add_parser("deck", help="one seminar deck (PPTX) for many gminy, each against its own peers")
+    dk.add_argument("--units", required=True, help="a CSV/TXT/XLSX list of gminy, or codes/names: '1261011,Bolesławiec'")
+    dk.add_argument("-o", "--output", required=True, help="output .pptx file")
+    dk.add_argument("--lang", choices=["pl", "en"], default="pl")
+    dk.add_argument("--indicator", help="overview slide: this indicator's position in each gmina's group (default: the synthetic assessment)")
+    dk.add_argument("--title", help="title of the first slide")
+    dk.add_argument("--base-url", help="the app's address for the profile links (default http://localhost:8501)")
+    dk.add_argument("--peers", help="peer group as in the URL (default: typology)")
+    dk.set_defaults(func=cmd_deck)
     ind = sub.add_parser("indicators", help="list indicators")
     ind.set_defaults(func=cmd_indicators)
     bdl = sub.add_parser("bdl", help="GUS Local Data Bank (BDL) API: fetch and search variables")

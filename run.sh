@@ -4,6 +4,10 @@
 #                     is empty, start the dashboard on http://127.0.0.1:8501
 #   ./run.sh test     the same set-up plus test requirements, then the whole test suite
 #   ./run.sh ingest   (re)build the store from the mirror
+#   ./run.sh api      the read-only data API on http://127.0.0.1:8502/api/v1 (MRL_API_HOST, MRL_API_PORT;
+#                     extra arguments go to `python -m api`, e.g. --port 9000)
+#   ./run.sh deploy   the deployment recipe on this machine: PostgreSQL, one replica per core and
+#                     nginx in front on http://127.0.0.1:8080 (deploy/local.sh; Ctrl-C stops all)
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -41,8 +45,17 @@ case "${1:-run}" in
     setup
     exec "$VENV/bin/python" cli.py ingest
     ;;
+  api)
+    setup
+    shift
+    exec "$VENV/bin/python" -m api "$@"
+    ;;
+  deploy)
+    setup
+    PYTHON_BIN="$(cd "$(dirname "$VENV/bin/python")" && pwd)/python" exec deploy/local.sh
+    ;;
   *)
-    echo "usage: ./run.sh [run|test|ingest]" >&2
+    echo "usage: ./run.sh [run|test|ingest|api|deploy]" >&2
     exit 2
     ;;
 esac

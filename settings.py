@@ -43,6 +43,10 @@ SETTINGS: tuple[Setting, ...] = (
             "On-disk cache for API responses (relative paths are resolved against the project root)."),
     Setting("MRL_SETTINGS_FILE", "mrl.toml",
             "Optional TOML file with any of these settings as keys; the environment wins."),
+    # -- data API (issue 16) --
+    Setting("MRL_API_HOST", "127.0.0.1",
+            "Address the read-only data API (./run.sh api) listens on; 0.0.0.0 only behind a proxy."),
+    Setting("MRL_API_PORT", "8502", "Port of the read-only data API (./run.sh api)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -71,6 +75,8 @@ class Settings:
     bdl_api_url: str
     bdl_client_id: str
     cache_dir: Path
+    api_host: str = "127.0.0.1"
+    api_port: int = 8502
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,4 +110,16 @@ def get_settings() -> Settings:
         bdl_api_url=_raw("MRL_BDL_API_URL", file_values).rstrip("/"),
         bdl_client_id=_raw("MRL_BDL_CLIENT_ID", file_values).strip(),
         cache_dir=_resolve(_raw("MRL_CACHE_DIR", file_values)),
+        api_host=_raw("MRL_API_HOST", file_values).strip() or "127.0.0.1",
+        api_port=_port(_raw("MRL_API_PORT", file_values)),
     )
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(str(text).strip())
+    except ValueError:
+        raise ValueError(f"MRL_API_PORT must be a port number, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise ValueError(f"MRL_API_PORT must be between 1 and 65535, got {port}")
+    return port

@@ -261,6 +261,8 @@ class Session:
     bytes: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     client: ProtoClient | None = None
+    cpu_pid: int = 0                                       # set: server CPU seconds per step (solo runs)
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 def _expect(ok: bool, what: str) -> None:
@@ -276,7 +278,10 @@ async def journey(base: str, s: Session, timeout_s: float, http) -> None:
 
     async def step(name: str, coro, check) -> Run:
         current[0] = name
+        c0 = server_cpu_s(s.cpu_pid) if s.cpu_pid else 0.0
         run = await coro
+        if s.cpu_pid:
+            s.cpu[name] = server_cpu_s(s.cpu_pid) - c0
         s.times[name] = run.seconds
         s.bytes[name] = run.bytes
         s.errors += [f"{name}: {e}" for e in run.errors]
@@ -367,6 +372,13 @@ async def run(args) -> dict:
             await journey(base, base_s, args.step_timeout, http)
             res["baseline_wall_s"] = time.perf_counter() - t0
             await base_s.client.close()
+            solo = []
+            for k in range(args.solo):  # server CPU per step: one session alone, nothing else running
+                one = Session(-2 - k, *picks[(k % args.sessions) + 1], cpu_pid=proc.pid)
+                await journey(base, one, args.step_timeout, http)
+                await one.client.close()
+                solo.append({"cpu": one.cpu, "bytes": one.bytes, "errors": one.errors})
+            res["solo"] = solo
             await asyncio.sleep(3)
             res["rss_after_baseline_kb"] = rss_kb(proc.pid)
             sessions = [Session(i + 1, *picks[i + 1]) for i in range(args.sessions)]
@@ -391,6 +403,23 @@ async def run(args) -> dict:
     finally:
         stop_app(proc)
     return res
+
+
+def solo_cpu_lines(res: dict) -> list[str]:
+    """Server CPU per step of single journeys run alone (median over --solo runs), and per journey
+    in the concurrent phase."""
+    solo = res.get("solo") or []
+    if not solo:
+        return []
+    import statistics
+    steps = [st for st in STEPS if all(st in r["cpu"] for r in solo)]
+    per = {st: statistics.median(r["cpu"][st] for r in solo) for st in steps}
+    lines = ["", f"server CPU per step, one session alone (median of {len(solo)} journeys, ms):"]
+    lines.append("  " + ", ".join(f"{st} {per[st] * 1000:.0f}" for st in steps)
+                 + f"; whole journey {sum(per.values()) * 1000:.0f}")
+    lines.append(f"  concurrent phase: {res['cpu_server_s'] / res['sessions'] * 1000:.0f} ms of server CPU per journey "
+                 f"({res['cpu_server_s']:.1f} s / {res['sessions']})")
+    return lines
 
 
 def backend(db: str) -> str:
@@ -435,6 +464,7 @@ def report(res: dict, command: str) -> str:
     for e in (res["baseline"]["errors"] + res["warmup"]["errors"])[:5]:
         lines.append(f"  baseline/warm-up: {e}")
     lines += memory_lines(res)
+    lines += solo_cpu_lines(res)
     lines.append("")
     lines.append("units: " + ", ".join(f"{s['unit']} {s['name']}" for s in conc[:30])
                  + (f", … ({len(conc)} in all)" if len(conc) > 30 else ""))
@@ -465,6 +495,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20)
     ap.add_argument("--db", default=f"sqlite:///{ROOT / 'data' / 'mrl.sqlite'}")
     ap.add_argument("--step-timeout", type=float, default=180)
+    ap.add_argument("--solo", type=int, default=3, help="single journeys alone for server CPU per step (default 3)")
     ap.add_argument("--out", default=str(RESULTS / "load_ws.txt"))
     args = ap.parse_args()
     if not 1 <= args.sessions <= min(args.max_sessions, HARD_CAP):
@@ -474,7 +505,7 @@ def main() -> None:
     (OUT / "load_ws.json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
     db_shown = re.sub(r"//[^/@]*@", "//", args.db)  # no user name in the committed command
     command = ("/tmp/venv/bin/python bench/load_ws.py --sessions "
-               f"{args.sessions} --seed {args.seed}" + ("" if args.db == ap.get_default("db") else f" --db {db_shown}"))
+               f"{args.sessions} --seed {args.seed} --solo {args.solo}" + ("" if args.db == ap.get_default("db") else f" --db {db_shown}"))
     text = report(res, command)
     write_section(Path(args.out), f"{backend(args.db)}, {args.sessions} sessions", text)
     print(text)

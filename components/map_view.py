@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import services
-from components import a11y, state, subject
+from components import a11y, embed, state, subject
 from presentation import profile_context
 from presentation.labels import gminy_word, source_lookup
 from presentation.profile_context import group_text
@@ -403,6 +403,7 @@ def render(ingest: str | None, lang: str) -> None:
             st.caption(note)
         st.caption(source_caption(frame, ind, indicators, services.sources(ingest), level=p.level, year=p.year,
                                   lang=lang))
+        embed.control("map", key="embed_map_ctl", title=title)
     with right:
         _ranking(frame, ind, p, lang, selected, phone)
         sel_value = float(sel_row["value"].iloc[0]) if len(sel_row) and sel_row["value"].notna().iloc[0] else None
@@ -460,3 +461,45 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
                                 t("rank.col_rank", lang): st.column_config.NumberColumn(help=t("rank.rank_help", lang))})
     if not full:
         st.caption(t("rank.compact_note", lang, shown=fmt_num(len(table), 0, lang), n=fmt_num(n, 0, lang)))
+
+
+# -- embed (issue 16): the map alone, for an iframe on another site ----------------------------------
+
+def render_embed(ingest: str, lang: str, height: int, *, compact: bool = False) -> str | None:
+    """The classed map of the URL's state with its legend and subject outline — no controls, no
+    ranking, no histogram. Returns the sources line for the embed footer (None: nothing drawn)."""
+    indicators = services.indicators(ingest)
+    p = resolve(state.view(), smap.availability(ingest), indicators)
+    if p is None:
+        st.info(t("map.nothing", lang), icon="📂")
+        return None
+    ind = indicators[p.indicator]
+    frame = smap.ranking(ingest, p.indicator, p.year, p.level)
+    try:
+        c = smap.classification(ingest, p.indicator, p.year, p.level, p.method, p.k, p.breaks)
+    except ClassifyError:
+        st.info(t("map.no_values_year", lang, year=p.year), icon="ℹ️")
+        return None
+    geo_url = smap.layer_url(ingest, p.level)
+    if geo_url is None:
+        st.warning(t("map.no_geometry_layer", lang), icon="🗺️")
+        return None
+    colours = class_colours(c, polarity=ind.polarity, center=ind.centered_on, palette=p.palette)
+    st.markdown(f"**{md(t('map.heading', lang, name=ind.name(lang), level=t(f'map.level_plural.{p.level}', lang), year=p.year))}**")
+    outlines, _ = subject_outlines(ingest, p, frame, geo_url, lang)
+    units_all = services.units(ingest)
+    context_url = smap.layer_url(ingest, "wojewodztwo") if p.level != "wojewodztwo" else None
+    fcodes = smap.feature_codes(ingest, p.level)
+    fig = choropleth_figure(ranking=frame, classification=c, colours=colours, geojson=geo_url, indicator=ind,
+                            year=p.year, level=p.level, lang=lang, outlines=outlines, context_geojson=context_url,
+                            context_codes=units_all.loc[units_all["level"] == "wojewodztwo", "code"].tolist(),
+                            height=max(200, height), compact=compact,
+                            feature_index={code: n for n, code in enumerate(fcodes)})
+    title = t("map.alt", lang, name=ind.name(lang), year=p.year)
+    a11y.chart(fig, summary=a11y.extremes_summary(frame, title=title, unit=ind.unit(lang), decimals=ind.decimals,
+                                                  lang=lang),
+               lang=lang, key="embed_map", config={**PLOT_CONFIG, "scrollZoom": False,
+                                                   "topojsonURL": smap.basemap_url()}, theme=None)
+    have = frame.loc[frame["value"].notna()]
+    lookup = source_lookup(services.sources(ingest), lang)
+    return "; ".join(lookup[s] for s in sorted(set(have["source"].dropna())) if s in lookup)

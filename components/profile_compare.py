@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import a11y, profile_area, state
+from components import a11y, embed, profile_area, state
 from presentation import profile_charts
 from presentation.profile_charts import ChartResult, available_indicators
 from presentation.profile_context import ProfileContext
@@ -36,6 +36,7 @@ def show(ctx: ProfileContext, result: ChartResult, key: str) -> None:
     a11y.chart(result.figure, summary=result.takeaway or result.title, lang=ctx.lang, data=result.data,
                config=PLOT_CONFIG, key=key)
     st.caption(result.caption(ctx))
+    embed.control(f"chart:{result.key}", key=f"embed_{key}", title=result.title or ctx.label)
 
 
 def render_scatter(ctx: ProfileContext, indicator: str, options: list[str]) -> None:

@@ -43,6 +43,8 @@ def derive_text(ind: Indicator, indicators: dict[str, Indicator], lang: str) -> 
         return ""
     if d.op == "sum":
         return t("derive.sum", lang, parts=", ".join(_name(i, indicators, lang) for i in d.of))
+    if d.op == "change":
+        return t("derive.change", lang, of=_name(d.of[0], indicators, lang), lag=d.lag)
     return t("derive.ratio", lang, num=_name(d.numerator, indicators, lang),
              den=_name(d.denominator, indicators, lang), scale=fmt_num(d.scale, 0, lang))
 

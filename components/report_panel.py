@@ -20,12 +20,13 @@ from presentation.labels import gminy_word
 from i18n import t
 from reports.gather import default_charts
 from reports.model import file_stem
-from reports.tables import display_frame, key_indicator_frame
+from reports.tables import display_frame, extra_sheets, key_indicator_frame
 from services import reports as rs
 
 PAGE = "raporty"
 PDF_MIME = "application/pdf"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def md(text: str) -> str:
@@ -96,7 +97,7 @@ def render(ingest: str, lang: str) -> None:
 
     st.subheader(t("report.download_title", lang))
     stem = file_stem(model.short_name, prefix="raport" if lang == "pl" else "report")
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     with c1:
         st.download_button(t("report.pdf_button", lang), data=lambda: rs.pdf_bytes(*args),
                            file_name=f"{stem}.pdf", mime=PDF_MIME, key="rp_pdf", on_click="ignore",
@@ -105,6 +106,11 @@ def render(ingest: str, lang: str) -> None:
         st.download_button(t("report.pptx_button", lang), data=lambda: rs.pptx_bytes(*args),
                            file_name=f"{stem}.pptx", mime=PPTX_MIME, key="rp_pptx", on_click="ignore",
                            help=t("report.pptx_help", lang), icon="📊", type="primary", width="stretch")
+    with c3:
+        docx_args = (ingest, lang, code, area, state.view().peers, permalink, today)
+        st.download_button(t("report.docx_button", lang), data=lambda: rs.docx_bytes(*docx_args),
+                           file_name=f"{stem}.docx", mime=DOCX_MIME, key="rp_docx", on_click="ignore",
+                           help=t("report.docx_help", lang), icon="📝", type="primary", width="stretch")
 
     st.subheader(t("report.outline_title", lang))
     for i, item in enumerate(model.charts):
@@ -128,4 +134,4 @@ def render(ingest: str, lang: str) -> None:
     downloads.table(frame, name=f"{stem}-wskazniki" if lang == "pl" else f"{stem}-indicators",
                     title=t("report.table_title", lang, name=model.short_name), lang=lang, key="rp_table",
                     page=PAGE, columns=docs, sources=model.sources, notes=model.notes,
-                    extra_sheets=((model.strategy.sheet_name, model.strategy.table),) if model.strategy else ())
+                    extra_sheets=extra_sheets(model))

@@ -290,6 +290,8 @@ def derive(values: pd.DataFrame, ind: Indicator, units: Iterable[str] | None = N
     v = values
     if units is not None:
         v = v.loc[v["unit"].isin(set(units))]
+    if d.op == "change":
+        return _derive_change(v, ind, d)
     inputs = d.inputs()
     frames = []
     for i, name in enumerate(inputs):
@@ -308,6 +310,26 @@ def derive(values: pd.DataFrame, ind: Indicator, units: Iterable[str] | None = N
         raise ValueError(f"derive op {d.op!r}")
     res = pd.DataFrame({"unit": merged["unit"], "indicator": ind.id, "year": merged["year"].astype("int64"),
                         "value": val, "source": merged["s0"], "method": "derived", "rule": d.op,
+                        "n": np.nan, "of": np.nan, "flag": ""})
+    have = v.loc[(v["indicator"] == ind.id) & v["value"].notna(), ["unit", "year"]].assign(_h=1)
+    res = res.merge(have, on=["unit", "year"], how="left")
+    res = res.loc[res["_h"].isna() & res["value"].notna()].drop(columns="_h")
+    return res.loc[:, list(RESULT_COLUMNS)].reset_index(drop=True)
+
+
+def _derive_change(v: pd.DataFrame, ind: Indicator, d: Derivation) -> pd.DataFrame:
+    """``change``: (x[y] / x[y - lag] - 1) * scale for unit-years where both years are known (and
+    x[y - lag] is not 0) and ``v`` has no value of ``ind`` yet."""
+    s = v.loc[(v["indicator"] == d.of[0]) & v["value"].notna(), ["unit", "year", "value", "source"]]
+    if s.empty:
+        return _empty()
+    past = s[["unit", "year", "value"]].assign(year=s["year"] + d.lag).rename(columns={"value": "v_past"})
+    merged = s.merge(past, on=["unit", "year"])
+    if merged.empty:
+        return _empty()
+    val = (merged["value"] / merged["v_past"].where(merged["v_past"] != 0) - 1) * d.scale
+    res = pd.DataFrame({"unit": merged["unit"], "indicator": ind.id, "year": merged["year"].astype("int64"),
+                        "value": val, "source": merged["source"], "method": "derived", "rule": d.op,
                         "n": np.nan, "of": np.nan, "flag": ""})
     have = v.loc[(v["indicator"] == ind.id) & v["value"].notna(), ["unit", "year"]].assign(_h=1)
     res = res.merge(have, on=["unit", "year"], how="left")

@@ -233,7 +233,8 @@ def _derive_all(frame: pd.DataFrame, inds: Mapping[str, Indicator], group: str) 
 def _not_aggregable(mv: pd.DataFrame, membership: pd.DataFrame, inds: Mapping[str, Indicator],
                     group: str) -> pd.DataFrame:
     """Step 4: rows without value for indicators with rule ``none`` (n = members with data)."""
-    ids = [i.id for i in inds.values() if i.aggregation.rule == "none"]
+    # indicators derived at every level (catalogue ``derive``) get their value in step 3 instead
+    ids = [i.id for i in inds.values() if i.aggregation.rule == "none" and i.derive is None]
     s = mv.loc[mv["indicator"].isin(ids) & mv["value"].notna()]
     if s.empty:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
@@ -279,6 +280,8 @@ def rule_for(result: AreaResult, ind: Indicator, year: int) -> Aggregation:
     method = row["method"].iloc[0] if len(row) else "aggregated"
     if method == "derived" and ind.derive is not None:
         d = ind.derive
+        if d.op == "change":
+            return ind.aggregation
         if d.op == "ratio":
             return Aggregation(rule="ratio", numerator=d.numerator, denominator=d.denominator, scale=d.scale)
         return Aggregation(rule="sum")

@@ -9,6 +9,7 @@ POLARITIES = ("higher_better", "lower_better", "neutral")
 CATEGORIES = ("demography", "labour", "finance", "social", "infrastructure", "culture", "safety", "civic",
               "own")
 RULES = ("sum", "ratio", "weighted_mean", "odds", "none")
+DERIVE_OPS = ("sum", "ratio", "change")
 DEFAULT_MIN_COVERAGE = 0.9
 
 
@@ -37,14 +38,15 @@ class Aggregation:
 
 @dataclass(frozen=True)
 class Derivation:
-    op: str  # sum | ratio
+    op: str  # sum | ratio | change
     of: tuple[str, ...] = ()
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
+    lag: int = 0  # change: (x[y] / x[y - lag] - 1) * scale, same unit
 
     def inputs(self) -> tuple[str, ...]:
-        if self.op == "sum":
+        if self.op in ("sum", "change"):
             return self.of
         return tuple(x for x in (self.numerator, self.denominator) if x)
 
@@ -215,6 +217,10 @@ class Catalogue:
                 if agg.rule == "none" and not (agg.reason_pl and agg.reason_en):
                     problems.append(f"{ind.id}: rule none needs reason_pl and reason_en")
                 agg = agg.fallback
+            if ind.derive and ind.derive.op not in DERIVE_OPS:
+                problems.append(f"{ind.id}: derive op {ind.derive.op!r}")
+            if ind.derive and ind.derive.op == "change" and (len(ind.derive.of) != 1 or ind.derive.lag < 1):
+                problems.append(f"{ind.id}: derive change needs one input in 'of' and lag >= 1")
             deps = set(ind.aggregation.inputs()) | set(ind.derive.inputs() if ind.derive else ())
             if ind.small_base:
                 deps.add(ind.small_base[0])
@@ -281,7 +287,8 @@ def indicator_from_dict(raw: dict) -> Indicator:
             aggregation=parse_aggregation(raw["aggregation"], where),
             derive=Derivation(op=derive["op"], of=tuple(derive.get("of", ())),
                               numerator=derive.get("numerator"), denominator=derive.get("denominator"),
-                              scale=float(derive.get("scale", 1))) if derive else None,
+                              scale=float(derive.get("scale", 1)),
+                              lag=int(derive.get("lag", 0))) if derive else None,
             min_coverage=float(raw.get("min_coverage", DEFAULT_MIN_COVERAGE)),
             small_base=(small["indicator"], float(small["below"])) if small else None,
             centered_on=raw.get("centered_on"),

@@ -39,7 +39,8 @@ class ViewState:
 
 
 KNOWN = {f.name for f in fields(ViewState)} - {"extra"}
-EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts", "subject", "plan")
+EXTRA_KEYS = ("x", "y", "breaks", "pal", "ind2", "tab", "page", "charts", "subject", "plan",
+              "view", "el", "eh", "ew")  # view=embed, el=, eh=, ew=: components.embed (issue 16)
 
 
 @dataclass(frozen=True)

@@ -100,9 +100,20 @@ def rollup(values: pd.DataFrame, units: pd.DataFrame, catalogue: Catalogue) -> R
                 agg_frame = pd.concat(aggregated, ignore_index=True)
                 new_parts.append(agg_frame)
                 by_level[level] = pd.concat([by_level[level], agg_frame[base_cols]], ignore_index=True)
+        level_cov = (agg_frame[["unit", "indicator", "year", "n", "of"]] if li > 0 and aggregated
+                     else pd.DataFrame(columns=["unit", "indicator", "year", "n", "of"]))
         for ind in derived_order:
             if level in ind.levels:
                 d = derive(by_level[level], ind, level_units)
+                if not d.empty and li > 0 and not level_cov.empty and ind.aggregation.rule == "none":
+                    # coverage of a value derived from aggregates: the weakest input (as domain.areas)
+                    inp = level_cov.loc[level_cov["indicator"].isin(ind.derive.inputs())]
+                    if not inp.empty:
+                        cov = inp.groupby(["unit", "year"]).agg(n=("n", "min"), of=("of", "max")).reset_index()
+                        d = d.drop(columns=["n", "of"]).merge(cov, on=["unit", "year"], how="left")
+                        d = d.loc[:, list(RESULT_COLUMNS)]
+                        level_cov = pd.concat([level_cov, d[["unit", "indicator", "year", "n", "of"]]],
+                                              ignore_index=True)
                 if not d.empty:
                     new_parts.append(d)
                     by_level[level] = pd.concat([by_level[level], d[base_cols]], ignore_index=True)

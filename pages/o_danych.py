@@ -6,7 +6,7 @@ from components.router import page_head, require_app
 require_app()
 
 import services
-from components import downloads, provenance, share
+from components import assessment_method, downloads, provenance, share
 from i18n import fmt_when, t
 
 lang, ingest = page_head("about.title", intro_key="about.intro")
@@ -26,6 +26,8 @@ table = provenance.indicator_table(services.indicators(ingest), services.indicat
 st.dataframe(table, hide_index=True, width="stretch")
 downloads.table(table, name=t("download.catalogue_name", lang), title=t("about.indicators_title", lang), lang=lang,
                 key="dl_catalogue", page="o-danych", source_ids=tuple(services.sources(ingest)["id"]))
+
+assessment_method.render(services.indicators(ingest), lang)
 
 st.header(t("about.excluded_title", lang))
 provenance.render_excluded(meta, lang)

@@ -17,6 +17,7 @@ PAGES: tuple[PageDef, ...] = (
     PageDef("pages/start.py", "nav.start", ""),
     PageDef("pages/mapa.py", "map.nav", "mapa"),
     PageDef("pages/profil.py", "profile.nav", "profil"),
+    PageDef("pages/ocena.py", "assess.nav", "ocena"),
     PageDef("pages/porownania.py", "compare.nav", "porownania"),
     PageDef("pages/obszary.py", "areas.nav", "obszary"),
     PageDef("pages/raporty.py", "nav.reports", "raporty"),

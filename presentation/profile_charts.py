@@ -23,7 +23,8 @@ from domain.catalogue import CATEGORIES
 from domain.peers import needs_log
 from domain.profile import CARD_COLUMNS, age_structure, is_percent, level_change, peer_band, series
 from domain.rankings import rank_of, rank_series
-from i18n import fmt_num, fmt_unit, t
+from i18n import fmt_num, t
+from i18n.plural import with_unit
 
 AGE_GROUPS = ("population_pre_working", "population_working", "population_post_working")
 KINDS = ("trend", "ranking", "distribution", "scatter", "quadrant", "age", "position")
@@ -52,10 +53,10 @@ class ChartResult:
 # small helpers
 # --------------------------------------------------------------------------------------------
 def fmt_value(ind, lang, *, genitive: bool = False):
-    """Value with its unit in the plural form the number takes ("809 168 osób"; ``genitive``
-    after "z … do": "do 22 osób")."""
-    return lambda v: "–" if v is None or pd.isna(v) else fmt_unit(v, ind.decimals, ind.unit(lang), lang,
-                                                                   genitive=genitive)
+    """A value with its unit agreeing with the number ("809 168 osób", "2 384 osoby na km²");
+    ``genitive`` after "z"/"do" ("wzrost z 757 740 do 809 168 osób")."""
+    return lambda v: "–" if v is None or pd.isna(v) else with_unit(
+        fmt_num(v, ind.decimals, lang), float(v), ind.unit(lang), lang, ind.decimals, genitive=genitive).strip()
 
 
 def axis_title(ind, lang, year=None) -> str:
@@ -230,7 +231,7 @@ def _trend_takeaway(ctx: ProfileContext, ind, unit: pd.DataFrame, band: pd.DataF
         direction = "flat" if abs(diff) < 10 ** -max(ind.decimals, 0) / 2 else ("up" if diff > 0 else "down")
         text = t(f"chart.takeaway.trend_{direction}", lang, name=ctx.short_name, indicator=ind.name(lang),
                  first=fmt_num(first["value"], ind.decimals, lang),
-                 last=fmt_value(ind, lang, genitive=True)(last["value"]), y0=int(first["year"]),
+                 last=fmt_value(ind, lang, genitive=direction != "flat")(last["value"]), y0=int(first["year"]),
                  y1=int(last["year"]),
                  change=change)
     med = band.loc[band["year"] == int(last["year"]), "median"] if not band.empty else pd.Series(dtype=float)

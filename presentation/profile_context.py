@@ -24,7 +24,8 @@ from domain.catalogue import Indicator
 from domain.narrative import Statement, Summary, summarise
 from domain.profile import profile_cards, value_at, with_row
 from domain.teryt import COUNTRY
-from i18n import fmt_num, fmt_unit, t
+from i18n import fmt_num, t
+from i18n.plural import with_unit
 
 
 @dataclass
@@ -335,7 +336,7 @@ def statement_text(s: Statement, ctx: ProfileContext, *, plain: bool = False) ->
     ind = ctx.indicators[s.indicator]
 
     def val(x: float) -> str:
-        return fmt_unit(x, ind.decimals, ind.unit(lang), lang)
+        return with_unit(fmt_num(x, ind.decimals, lang), x, ind.unit(lang), lang, ind.decimals).strip()
 
     comparison = ctx.peer_text(f"narrative.{'more' if s.direction == 'above' else 'less'}", median=val(s.peer_median),
                                n=s.peer_n)

@@ -16,9 +16,15 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
-from i18n import fmt_num, t, unit_after
+from i18n import fmt_num, t
+from i18n.plural import with_unit
 from reports import png
 from reports.model import ReportModel
+
+
+def publisher_short(publisher: str) -> str:
+    """"GUS – Bank Danych Lokalnych (eksport)" -> "GUS" (the full names are on the sources slide)."""
+    return publisher.split(" (")[0].split(" – ")[0].strip()
 
 log = logging.getLogger("mrl.reports")
 
@@ -127,6 +133,30 @@ def _picture(slide, data: bytes, left: int, top: int, box_w: int, box_h: int) ->
     slide.shapes.add_picture(io.BytesIO(data), left + (box_w - pw) // 2, top + (box_h - ph) // 2, pw, ph)
 
 
+def assessment_slide(prs, a, lang: str, *, footer: str) -> None:
+    """One slide: the overall score, rank and interval in the title; the dimensions and areas as a
+    chart (left); the narrative (right); the method in the notes."""
+    from reports.assessment_report import interval_text, score_text
+
+    s = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    if a.score is not None and a.rank is not None:
+        title = t("assess_report.slide_title", lang, score=score_text(a.score, lang), rank=a.rank, n=a.group_size,
+                  interval=interval_text(a.rank_low, a.rank_high, lang))
+    else:
+        title = a.title
+    _title(s, title, size=title_size(title))
+    try:
+        data = png.figure_png(a.figure, width=760, height=max(520, int(getattr(a.figure.layout, "height", 0) or 0)),
+                              scale=2, font_scale=1.2)
+        _picture(s, data, MARGIN, Inches(1.45), Inches(7.2), Inches(5.35))
+    except png.ImageError as exc:
+        log.warning("assessment chart not rendered: %s", exc)
+    box = s.shapes.add_textbox(MARGIN + Inches(7.45), Inches(1.5), W - 2 * MARGIN - Inches(7.45), Inches(5.3))
+    _bullets(box.text_frame, [a.overall, *a.narrative[1:]], size=12)
+    _footer(s, footer)
+    _notes(s, [a.overall, *a.narrative, a.method])
+
+
 def build_deck(model: ReportModel) -> bytes:
     """PPTX bytes of the deck."""
     lang = model.lang
@@ -135,7 +165,7 @@ def build_deck(model: ReportModel) -> bytes:
     prs.slide_width, prs.slide_height = W, H
     brand = t("report.brand", lang)
     date_text = model.date.isoformat()
-    all_sources = "; ".join(dict.fromkeys(s.publisher.split(" (")[0] for s in model.sources))
+    all_sources = "; ".join(dict.fromkeys(publisher_short(s.publisher) for s in model.sources))  # one line
     base_footer = t("report.deck_footer", lang, brand=brand, date=date_text)
 
     # 1. title
@@ -177,7 +207,7 @@ def build_deck(model: ReportModel) -> bytes:
                 fourth = k.coverage or "–"
             else:
                 fourth = f"{fmt_num(k.national_rank, 0, lang)} / {fmt_num(k.national_of, 0, lang)}" if k.national_rank else "–"
-            cells = [k.name, f"{k.value_text} {unit_after(k.value_text, k.unit, lang)}".strip(), str(k.year), fourth,
+            cells = [k.name, with_unit(k.value_text, k.value, k.unit, lang, k.decimals) or "–", str(k.year), fourth,
                      f"{fmt_num(k.peer_rank, 0, lang)} / {fmt_num(k.peer_of, 0, lang)}" if k.peer_rank else "–"]
             for c, text in enumerate(cells):
                 _text(table.cell(r, c).text_frame, text, size=13, bold=(c == 1),
@@ -225,6 +255,10 @@ def build_deck(model: ReportModel) -> bytes:
             _bullets(bb.text_frame, items or [empty], size=16)
         _footer(s, t("report.deck_footer_sources", lang, sources=all_sources))
         _notes(s, [model.peer_definition, *model.notes[:2]])
+
+    # 3b. the synthetic assessment (issue 13): chart, narrative, rank with its interval
+    if model.assessment is not None:
+        assessment_slide(prs, model.assessment, lang, footer=t("report.deck_footer_sources", lang, sources=all_sources))
 
     # 4. one slide per chart
     for item in model.charts:

@@ -23,9 +23,11 @@ from presentation.labels import unit_type_label
 from presentation.profile_context import (ProfileContext, build as build_context, cards_and_summary, group_text,
                                         level_plural, members_only, statement_text)
 from domain.narrative import MIN_PEERS
-from i18n import fmt_num, t, unit_after
+from i18n import fmt_num, t
+from i18n import unit_after as unit_form
+from i18n.plural import with_unit
 from reports.locator import Locator, context_features
-from reports.model import ChartItem, KeyIndicator, ReportModel, source_refs
+from reports.model import ChartItem, Fact, KeyIndicator, ReportModel, source_refs
 from reports.source import as_source
 
 ALWAYS_SOURCES = ("teryt_units_2026",)  # unit names and codes
@@ -102,7 +104,8 @@ def short_source(row: dict, ctx: ProfileContext) -> str:
     if sid not in s.index:
         return str(sid)
     r = s.loc[sid]
-    base = f"{publisher_short(str(r['publisher_' + ctx.lang]))} ({r['vintage']})"
+    vintage = str(r["vintage"]).split(" (")[0]  # "2025 (inferred: ...)" -> "2025"; the full text is in the sources
+    base = f"{publisher_short(str(r['publisher_' + ctx.lang]))} ({vintage})"
     method, n, of = row.get("method", "source"), row.get("n"), row.get("of")
     if method == "aggregated" and of == of and of:
         key = "report.coverage_gminy" if ctx.is_area else "report.coverage"
@@ -129,16 +132,62 @@ def key_indicators(ctx: ProfileContext, cards: pd.DataFrame) -> list[KeyIndicato
             coverage = t("areas.coverage", lang, n=fmt_num(int(r["n"]), 0, lang), of=fmt_num(int(r["of"]), 0, lang))
         rows.append(KeyIndicator(
             indicator_id=ind.id, name=ind.name(lang), value=float(r["value"]),
-            value_text=fmt_num(r["value"], ind.decimals, lang), decimals=int(ind.decimals),
-            unit=unit_after(fmt_num(r["value"], ind.decimals, lang), ind.unit(lang), lang, keep_count_word=True),
+            value_text=fmt_num(r["value"], ind.decimals, lang),
+            unit=unit_form(fmt_num(r["value"], ind.decimals, lang), ind.unit(lang), lang, keep_count_word=True),
             year=int(r["year"]),
             source=short_source(r, ctx), category=t(f"category.{ind.category}", lang),
             national_rank=int(r["rank"]) if pd.notna(r["rank"]) else None,
             national_of=int(r["rank_of"]) if pd.notna(r["rank"]) else None,
             peer_rank=int(r["peer_rank"]) if pd.notna(r["peer_rank"]) else None,
             peer_of=int(r["peer_rank_of"]) if pd.notna(r["peer_rank"]) else None,
-            note=t("report.computed_short", lang) if computed else "", coverage=coverage))
+            note=t("report.computed_short", lang) if computed else "", coverage=coverage,
+            category_id=ind.category, decimals=int(ind.decimals),
+            peer_median=float(r["peer_median"]) if pd.notna(r.get("peer_median")) else None,
+            peer_median_text=fmt_num(r["peer_median"], ind.decimals, lang) if pd.notna(r.get("peer_median")) else ""))
     return rows
+
+
+def short_statement(s, ctx: ProfileContext) -> str:
+    """"Korzystający z gazu sieciowego (2019): 43,6 % ludności; mediana grupy 6,2 % ludności; 51. miejsce na 288"."""
+    lang = ctx.lang
+    ind = ctx.indicators[s.indicator]
+    val = with_unit(fmt_num(s.value, ind.decimals, lang), s.value, ind.unit(lang), lang, ind.decimals)
+    med = with_unit(fmt_num(s.peer_median, ind.decimals, lang), s.peer_median, ind.unit(lang), lang, ind.decimals)
+    return t("seminar.sw_short", lang, name=ind.name(lang), year=s.year, value=val, median=med, rank=s.rank,
+             of=fmt_num(s.of, 0, lang))
+
+
+def facts(ctx: ProfileContext) -> list[Fact]:
+    """Every value the subject has (ctx.values: the profile's own read), in catalogue order, then by year."""
+    lang = ctx.lang
+    v = ctx.values.loc[ctx.values["value"].notna() & ctx.values["indicator"].isin(ctx.indicators.keys())]
+    order = {i: n for n, i in enumerate(ctx.indicators)}
+    out = []
+    sources: dict[tuple, str] = {}  # short_source per (source, method, n, of): a few distinct ones per unit
+    for r in sorted(v.to_dict("records"), key=lambda r: (order[r["indicator"]], int(r["year"]))):
+        ind = ctx.indicators[r["indicator"]]
+        skey = (r["source"], r.get("method"), r.get("n"), r.get("of"))
+        if skey not in sources:
+            sources[skey] = short_source(r, ctx)
+        out.append(Fact(indicator_id=ind.id, name=ind.name(lang), category_id=ind.category, year=int(r["year"]),
+                        value=float(r["value"]), value_text=fmt_num(r["value"], ind.decimals, lang),
+                        unit=ind.unit(lang), decimals=int(ind.decimals), source=sources[skey]))
+    return out
+
+
+def location(ctx: ProfileContext) -> list[str]:
+    """The unit's kind and the units above it, in words (empty for an area and Poland)."""
+    if ctx.is_area or ctx.level == "country":
+        return []
+    names = dict(zip(ctx.all_units["code"], ctx.all_units["name"]))
+    out = [unit_type_label(ctx.row, ctx.lang)]
+    parent = ctx.row.get("parent_code") or ""
+    if ctx.level == "gmina" and parent and not ctx.row.get("city_powiat") and parent in names:
+        out.append(t("report.powiat_prefix", ctx.lang, name=names[parent]))
+    woj = ctx.code[:2]
+    if ctx.level != "wojewodztwo" and woj in names:
+        out.append(t("docx.woj_prefix", ctx.lang, name=names[woj]))
+    return out
 
 
 def narrative(ctx: ProfileContext, keys: list[KeyIndicator]) -> list[str]:
@@ -150,7 +199,7 @@ def narrative(ctx: ProfileContext, keys: list[KeyIndicator]) -> list[str]:
         if k.indicator_id not in heads:
             continue
         text = t("report.narrative_value", lang, name=k.name,
-                 value=f"{k.value_text} {unit_after(k.value_text, k.unit, lang)}".strip(), year=k.year)
+                 value=with_unit(k.value_text, k.value, k.unit, lang, k.decimals), year=k.year)
         if k.national_rank:
             text += " " + t("report.narrative_rank", lang, rank=k.national_rank, of=fmt_num(k.national_of, 0, lang),
                             level=level_plural(ctx.level, lang))
@@ -231,12 +280,16 @@ def build(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = ()
 
     strong: list[str] = []
     weak: list[str] = []
+    strong_short: list[str] = []
+    weak_short: list[str] = []
     sw_note = ""
     if summary is not None:
         if summary.peer_n < MIN_PEERS:
             sw_note = t("narrative.too_few", lang, n=summary.peer_n, min=MIN_PEERS)
         strong = [statement_text(s, ctx, plain=True) for s in summary.strengths]
         weak = [statement_text(s, ctx, plain=True) for s in summary.weaknesses]
+        strong_short = [short_statement(s, ctx) for s in summary.strengths]
+        weak_short = [short_statement(s, ctx) for s in summary.weaknesses]
 
     available = available_keys(ctx.values, ctx.indicators, ranked=not ctx.is_area and ctx.level != "country",
                                area_members=ctx.members_mode)
@@ -279,7 +332,10 @@ def build(src, *, lang: str, code: str | None = None, area: tuple[str, ...] = ()
         locator=loc, locator_caption=t("report.locator_caption", lang) if loc is not None else "",
         notes=tuple(notes), members=tuple(member_names(ctx)) if ctx.is_area else (),
         members_only=tuple(members_only_lines(ctx)), sw_note=sw_note,
-        peer_names=tuple(ctx.names.get(c, c) for c in ctx.group.codes))
+        peer_names=tuple(ctx.names.get(c, c) for c in ctx.group.codes),
+        facts=tuple(facts(ctx)), location=tuple(location(ctx)), level="area" if ctx.is_area else ctx.level,
+        peer_n=ctx.group.n if ctx.group.method != "none" else None,
+        strengths_short=tuple(strong_short), weaknesses_short=tuple(weak_short))
 
 
 __all__ = ["build", "chart_choices", "default_charts", "available_keys", "locator", "unit_title"]

@@ -72,7 +72,25 @@ class KeyIndicator:
     peer_of: int | None = None
     note: str = ""  # e.g. "computed from gminy (14 of 15)"
     coverage: str = ""  # an area's value: "dane z 14 z 15 gmin"
-    decimals: int = 1  # the indicator's decimals (the value_text's; spreadsheets format the value so)
+    category_id: str = ""  # the catalogue category id (demography, finance, ...)
+    decimals: int = 0
+    peer_median: float | None = None  # the peer group's median in the same year (None: not compared)
+    peer_median_text: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value of the subject (any indicator, any year) as the store holds it, for the chapters
+    of the DOCX draft: the same values the profile reads (ProfileContext.values), formatted."""
+    indicator_id: str
+    name: str
+    category_id: str
+    year: int
+    value: float
+    value_text: str
+    unit: str
+    decimals: int
+    source: str  # short source text, as KeyIndicator.source
 
 
 @dataclass(frozen=True)
@@ -109,7 +127,22 @@ class ReportModel:
     members_only: tuple[str, ...] = ()  # an area's indicators given for the members only (sentences)
     sw_note: str = ""  # why there are no strengths/weaknesses (e.g. too few peers)
     peer_names: tuple[str, ...] = ()  # who is in the peer group (short names, nearest first for kNN)
+    facts: tuple[Fact, ...] = ()  # every value of the subject (all indicators, all years), catalogue order
+    location: tuple[str, ...] = ()  # e.g. ("gmina wiejska", "powiat bolesławiecki", "województwo dolnośląskie")
+    level: str = ""  # gmina | powiat | wojewodztwo | country | area
+    peer_n: int | None = None  # peers in the group (without the subject); None = no group
+    strengths_short: tuple[str, ...] = ()  # the same statements in a few words, for slides
+    weaknesses_short: tuple[str, ...] = ()
     strategy: object = None  # the subject's strategy progress: reports.strategy.StrategySection (issue 14)
+    assessment: object = None  # the synthetic assessment: reports.assessment_report.AssessmentSummary (issue 13)
+
+    def fact(self, indicator_id: str, year: int | None = None) -> "Fact | None":
+        """The subject's value of an indicator (the latest year unless ``year``), or None."""
+        hits = [f for f in self.facts if f.indicator_id == indicator_id and (year is None or f.year == year)]
+        return max(hits, key=lambda f: f.year) if hits else None
+
+    def series(self, indicator_id: str) -> tuple["Fact", ...]:
+        return tuple(sorted((f for f in self.facts if f.indicator_id == indicator_id), key=lambda f: f.year))
 
     @property
     def short_name(self) -> str:

@@ -76,10 +76,23 @@ def peer_list(model: ReportModel, limit: int = PEER_NAMES) -> str:
     return t("report.peer_names", model.lang, names=text)
 
 
-def render_html(model: ReportModel, chart_images: list[str | None]) -> str:
+def assessment_image(model: ReportModel) -> str:
+    """The assessment chart as an SVG data URI ("" without an assessment or when it cannot be drawn)."""
+    a = model.assessment
+    if a is None or a.figure is None:
+        return ""
+    try:
+        return data_uri(png.figure_svg(a.figure, width=CHART_PX[0], height=_height(a.figure)), "image/svg+xml")
+    except png.ImageError as exc:
+        log.warning("assessment chart not rendered: %s", exc)
+        return ""
+
+
+def render_html(model: ReportModel, chart_images: list[str | None], assessment_img: str = "") -> str:
     """The report's HTML (chart_images: a data URI per chart, None where rendering failed)."""
     tpl = environment().get_template("report.html")
     return tpl.render(m=model, L=labels(model.lang), date_text=long_date(model), members_title=members_title(model),
+                      assessment_img=assessment_img,
                       peer_list=peer_list(model),
                       charts=list(zip(model.charts, chart_images)),
                       locator=data_uri(model.locator.svg().encode("utf-8"), "image/svg+xml") if model.locator is not None else "",
@@ -107,5 +120,5 @@ def render_pdf(model: ReportModel) -> bytes:
     """PDF bytes of the report."""
     import weasyprint
 
-    html = render_html(model, chart_images(model))
+    html = render_html(model, chart_images(model), assessment_image(model))
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

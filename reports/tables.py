@@ -56,3 +56,14 @@ def display_frame(model: ReportModel) -> "pd.io.formats.style.Styler":
         elif doc.name in frame.columns and doc.decimals == "year":
             styler = styler.format(lambda v: "–" if pd.isna(v) else str(int(v)), subset=[doc.name])
     return styler
+
+
+def extra_sheets(model: ReportModel) -> tuple:
+    """(sheet name, frame) pairs the report's XLSX adds after its data sheet: the strategy's
+    progress (issue 14) and the synthetic assessment's every node (issue 13)."""
+    out = []
+    if model.strategy is not None:
+        out.append((model.strategy.sheet_name, model.strategy.table))
+    if model.assessment is not None:
+        out.append((model.assessment.sheet_name, model.assessment.table))
+    return tuple(out)

@@ -27,7 +27,18 @@ def model(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers
 
     subject = ",".join(canonical_codes(area)) if len(area) >= 2 else (code or "PL")
     section = strategy.report_section(ingest, lang, subject)
-    return replace(built, strategy=section) if section is not None else built
+    if section is not None:
+        built = replace(built, strategy=section)
+    summary = assessment(ingest, lang, code, area, peers)  # the synthetic assessment (issue 13)
+    return replace(built, assessment=summary) if summary is not None else built
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False, max_entries=32)
+def assessment(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers: str | None):
+    """The assessment summary for the exports (reports.assessment_report), or None."""
+    from reports import assessment_report
+
+    return assessment_report.build(source(ingest), lang=lang, code=code, area=area, peers=peers)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
@@ -46,3 +57,29 @@ def pptx_bytes(ingest: str, lang: str, code: str | None, area: tuple[str, ...], 
                charts: tuple[str, ...] | None, permalink: str, today: dt.date) -> bytes:
     return deck.build_deck(model(ingest, lang, code, area, peers, charts, permalink, today))
 
+
+
+# -- the DOCX draft and the multi-gmina seminar deck (issue 15) --------------------------------------
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=16)
+def docx_bytes(ingest: str, lang: str, code: str | None, area: tuple[str, ...], peers: str | None, permalink: str,
+               today: dt.date) -> bytes:
+    """The editable 'Raport o stanie gminy' draft (its own chart set: reports.docx.DOCX_CHARTS)."""
+    from reports import docx
+
+    m = model(ingest, lang, code, area, peers, docx.DOCX_CHARTS, permalink, today)
+    return docx.build_docx(m)  # the model carries the assessment and the strategy section
+
+
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
+def seminar_bytes(ingest: str, lang: str, codes: tuple[str, ...], indicator: str, base_url: str, peers: str | None,
+                  title: str, today: dt.date) -> bytes:
+    """One deck for many gminy, each against its own peers (reports.seminar)."""
+    from reports import seminar
+
+    if indicator == "assessment":  # the overall synthetic assessment (the indicator overview where it is missing)
+        return seminar.build_seminar(source(ingest), codes, lang=lang, base_url=base_url, peers=peers, title=title,
+                                     today=today, overview="auto")
+    return seminar.build_seminar(source(ingest), codes, lang=lang, indicator=indicator, base_url=base_url,
+                                 peers=peers, title=title, today=today, overview="indicator")

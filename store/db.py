@@ -510,6 +510,10 @@ class Store:
             return 0
         with self.engine.begin() as conn:
             conn.execute(insert(S.saved_area), rows.to_dict("records"))
+            if not self.is_sqlite:  # ids were given: move the id sequence past them, or the next save collides
+                top = conn.execute(select(func.max(S.saved_area.c.id))).scalar()
+                conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :top)"),
+                             {"t": f'"{self.schema}".saved_area', "top": int(top)})
         return len(rows)
 
     def add_report_rows(self, rows: pd.DataFrame) -> None:

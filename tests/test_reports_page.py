@@ -37,9 +37,9 @@ def test_unit_report_page_shows_outline_table_and_buttons(app):
     assert row["Wartość"] == 809168 and row["Rok"] == 2024 and row["Miejsce w kraju"] == 2
     assert row["Miejsce w grupie"] == 2 and row["Liczba jednostek w grupie"] == 34  # only Warszawa is larger
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels[:2] == ["Raport PDF", "Prezentacja PowerPoint"]
+    assert labels[:3] == ["Raport PDF", "Prezentacja PowerPoint", "Raport o stanie gminy (Word)"]
     # every chart: PNG + CSV + XLSX; the key-indicator table: CSV + XLSX
-    assert labels[2:] == ["Obraz PNG", "CSV", "Excel (XLSX)"] * 5 + ["CSV", "Excel (XLSX)"]
+    assert labels[3:] == ["Obraz PNG", "CSV", "Excel (XLSX)"] * 5 + ["CSV", "Excel (XLSX)"]
     assert [e.label for e in at.expander][0].replace("\\", "").startswith("Kraków: najlepszy wynik")
     assert at.multiselect[0].value == ["position", "trend:population_total", "ranking:own_revenue_per_capita",
                                        "trend:turnout_sejm", "age"]
@@ -71,7 +71,8 @@ def test_english_report_page(app):
     at = open_reports(app, unit="1261011", lang="en")
     text = body(at)
     assert "Reports and presentations" in text and "Kraków — Population, total: up from 757,740 to 809,168" in text
-    assert [b.proto.label for b in at.get("download_button")][:2] == ["PDF report", "PowerPoint deck"]
+    assert [b.proto.label for b in at.get("download_button")][:3] == [
+        "PDF report", "PowerPoint deck", "Report on the state of the gmina (Word)"]
 
 
 def test_area_report_from_the_url(app):
@@ -128,3 +129,28 @@ def test_report_data_table_shows_formatted_numbers_that_stay_numbers(app):
     for v in shown["Wartość"]:
         assert "." not in v and (v == "–" or len(v.split(",")[-1]) <= 2 or "," not in v), v
     assert not [v for v in shown["Wartość"] if v.count(",") == 1 and len(v.split(",")[1]) > 2]
+
+
+def test_seminar_deck_from_a_pasted_list(app):
+    at = open_reports(app, unit="1261011")
+    at.text_area(key="sem_paste").set_value("1261011, 0201022\nKietrz\nNibylandia").run()
+    assert not at.exception
+    text = body(at)
+    assert "Rozpoznano **3 gminy** (wpisy na liście: 4; z problemem: 1)" in text
+    problems = at.dataframe[-1].value  # after the key-indicator table
+    assert list(problems.iloc[:, 1]) == ["Nibylandia"]
+    button = [b for b in at.get("download_button") if b.proto.label.startswith("Prezentacja PowerPoint (")]
+    assert [b.proto.label for b in button] == ["Prezentacja PowerPoint (3 gminy)"]
+    assert "Kolejność slajdów: 1261011, 0201022, Kietrz" in text
+    assert at.selectbox(key="sem_indicator").value == "assessment"  # the synthetic assessment first
+    assert "own_revenue_per_capita" in at.selectbox(key="sem_indicator").options or \
+        "Dochody własne na mieszkańca" in at.selectbox(key="sem_indicator").options
+
+
+def test_seminar_section_in_english_and_with_nothing_recognised(app):
+    at = open_reports(app, unit="1261011", lang="en")
+    assert "Seminar deck: many gminy in one file" in [s.value for s in at.subheader]
+    at.text_area(key="sem_paste").set_value("Nibylandia").run()
+    assert not at.exception
+    assert "Recognised **0 gminy**" in body(at)
+    assert not [b for b in at.get("download_button") if b.proto.label.startswith("PowerPoint deck (")]

@@ -123,3 +123,32 @@ def test_coverage_of_partial_indicator_is_explicit(any_store):
     # culture: BDL lists ~1,930 gminy only, so the country sum is withheld, never a silent partial sum
     row = value(any_store, "PL", "cultural_events", 2019)
     assert row["n"] < row["of"] and math.isnan(row["value"]) and "withheld" in row["flag"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_new_saved_area_after_carried_over_ones_gets_a_fresh_id(kind, tmp_path, request):
+    """Saved areas keep their ids through a re-ingest; the next save must not collide with them
+    (on PostgreSQL the id sequence has to be moved past the copied ids)."""
+    import uuid
+
+    import pandas as pd
+    from sqlalchemy import text
+
+    from store.db import Store
+
+    if kind == "sqlite":
+        store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    else:
+        store = Store(request.getfixturevalue("pg_url"), schema=f"mrl_seq_{uuid.uuid4().hex[:8]}")
+    try:
+        store.create_schema()
+        rows = pd.DataFrame({"id": [1, 2, 5], "name": ["A", "B", "C"], "definition": ["0201011,0201022"] * 3,
+                             "created_at": "2026-01-01", "updated_at": "2026-01-01"})
+        assert store.insert_saved_areas(rows) == 3
+        assert store.save_area("D", "1261011,1206172") == 6
+        assert sorted(store.saved_areas()["name"]) == ["A", "B", "C", "D"]
+    finally:
+        if kind == "postgres":
+            with store.engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{store.schema}" CASCADE'))
+        store.dispose()
