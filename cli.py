@@ -296,6 +296,7 @@ def _check_peers(peers: str | None, indicators) -> None:
 def cmd_assess(args) -> int:
     """`assess`: the synthetic assessment of a unit or an area against its comparison group (CSV)."""
     from domain import areas as A
+    from domain import matching as M
     from reports.assessment_context import gather
     from reports.source import StoreSource
 
@@ -306,9 +307,9 @@ def cmd_assess(args) -> int:
     src = StoreSource(store)
     if args.area is not None:
         codes = [c for c in args.area.replace(";", ",").split(",") if c.strip()]
-        matched = A.resolve_definition(codes, store.units(include_historical=True), store.resolve_code)
+        matched = M.resolve_definition(codes, store.units(include_historical=True), store.resolve_code)
         if not matched.problems.empty:
-            bad = "; ".join(f"{r.input!r} ({A.REASON_TEXT.get(r.reason, r.reason)})"
+            bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})"
                             for r in matched.problems.itertuples())
             raise CliError(f"--area: not usable as gmina codes: {bad}")
         try:

@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api import params as P
 from cli import format_number
 from api.data import VALUE_FIELDS, ApiData, NotFound, csv_rows
+from api.data import assessment as assessment_of
 from store.db import StoreError, StoreUnavailable
 
 log = logging.getLogger("mrl.api")
@@ -260,6 +261,29 @@ def create_app(store=None) -> FastAPI:
                     rows[c] = ["" if v is None or v != v else format_number(v) for v in rows[c]]
             return body, rows
         return respond(request, fmt, build, name=f"profile_{code}")
+
+    @app.get(f"{PREFIX}/units/{{code}}/assessment",
+             summary="The synthetic assessment against the comparison group (as cli.py assess)", tags=["units"])
+    def assessment(request: Request, code: str,
+                   peers: Annotated[str | None, Query(description="Comparison group as in the dashboard's `peers=`: "
+                                                                  "typology (default), typology:woj, knn:k=10, "
+                                                                  "custom:CODE,CODE")] = None,
+                   lang: LangQ = None, format: FormatQ = None):
+        fmt = P.parse_format(format, request.headers.get("accept"))
+        lg = P.parse_lang(lang)
+
+        def build():
+            r = data.resolve(code)
+            if r.code == "PL":
+                raise P.BadParam("unit", "Poland has no comparison group: assess a województwo, powiat or gmina")
+            ac = assessment_of(data, r.code, peers, lg)
+            frame = ac.frame.astype(object).where(ac.frame.notna(), None)  # no data: null / empty cell
+            group = ac.ctx.group
+            body = {"unit": data.unit_dict(r.code), "peers": peers or "typology",
+                    "group_size": len(group.codes) + 1, "group": list(group.codes), "method": "/o-danych#ocena",
+                    "data": frame.to_dict("records") if fmt == "json" else []}
+            return body, frame.fillna("")
+        return respond(request, fmt, build, name=f"assessment_{code}")
 
     @app.get(f"{PREFIX}/indicators", summary="The indicator catalogue with metadata", tags=["indicators"])
     def indicators(request: Request, lang: LangQ = None, format: FormatQ = None):

@@ -287,6 +287,29 @@ class ApiData:
         return result, notes
 
 
+def assessment(data: "ApiData", code: str, peers: str | None, lang: str):
+    """The synthetic assessment of a unit against its comparison group, exactly as
+    ``cli.py assess`` computes it (reports.assessment_context on a StoreSource memoised per ingest)."""
+    from domain import peers as PS
+    from reports.assessment_context import gather
+    from reports.source import StoreSource
+
+    if peers is not None:
+        try:
+            spec = PS.parse_spec(peers)
+        except ValueError:
+            raise BadParam("peers", "malformed peers: use typology, typology:woj, knn:k=10[;w=indicator*weight,...] "
+                                    "or custom:CODE,CODE") from None
+        unknown = [i for i in spec.knn.indicators if i not in data.indicators()] if spec.method == "knn" else []
+        if unknown:
+            raise BadParam("peers", f"unknown indicator {unknown[0]!r} in peers")
+        if spec.method == "members":
+            raise BadParam("peers", "peers=members is for functional areas")
+    src = data._m("assessment_source", lambda: StoreSource(data.store))
+    with data._build:  # the source memoises matrices; build them once
+        return gather(src, code, peers, lang)
+
+
 def csv_rows(rows: list[dict]) -> list[dict]:
     """Rows for CSV: numbers written as ``cli.py show`` writes them (no float noise)."""
     return [{**r, "value": format_number(r["value"]), "n": "" if r["n"] is None else r["n"],

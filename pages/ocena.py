@@ -25,7 +25,8 @@ with st.container(border=True):
     profile_peers.render_picker(ctx)
     profile_peers.render_definition(ctx)
 
-ac = SAS.assessment(ingest, None if ctx.is_area else ctx.code, state.view().peers, tuple(ctx.members), lang)
+ac = SAS.assessment(ingest, None if ctx.is_area else ctx.code, state.view().peers, tuple(ctx.members), lang,
+                    _ctx=ctx)
 V.render_headline(ac)
 st.divider()
 V.render_charts(ac)

@@ -107,15 +107,16 @@ def bars_figure(ac, *, height: int | None = None) -> go.Figure:
     lang = ac.lang
     f = bar_frame(ac).iloc[::-1]
     labels = [f"<b>{r.label}</b>" if r.kind == "dimension" else f"   {r.label}" for r in f.itertuples()]
-    colours = [ROLE_COLOURS["unit"] if r.kind == "dimension" else ROLE_COLOURS.get("peers", "#7fa7d1")
-               for r in f.itertuples()]
+    # one colour (the unit's, as on every chart); areas lighter than their dimension
+    opacity = [1.0 if r.kind == "dimension" else 0.55 for r in f.itertuples()]
     text = [score_text(s, lang) for s in f["score"]]
     fig = go.Figure()
-    fig.add_bar(y=labels, x=f["score"].fillna(0), orientation="h", marker_color=colours, text=text,
+    fig.add_bar(y=labels, x=f["score"].fillna(0), orientation="h",
+                marker=dict(color=ROLE_COLOURS["unit"], opacity=opacity), text=text,
                 textposition="outside", cliponaxis=False, name=t("assess.chart.unit", lang),
                 hovertemplate="%{y}: %{text}<extra></extra>")
     fig.add_scatter(y=labels, x=f["median"], mode="markers", marker=dict(symbol="line-ns-open", size=18,
-                    line=dict(width=3, color="#333")), name=t("assess.chart.median", lang),
+                    color="#222222", line=dict(width=3, color="#222222")), name=t("assess.chart.median", lang),
                     hovertemplate=t("assess.chart.median", lang) + ": %{x:.1f}<extra></extra>")
     fig.update_layout(height=height or 60 + 34 * len(f), margin=dict(l=10, r=40, t=30, b=30),
                       xaxis=dict(range=[0, 108], title=t("assess.chart.score_axis", lang), tickvals=[0, 25, 50, 75, 100]),

@@ -27,9 +27,18 @@ def _raw_tree(path: str) -> dict:
     return AS._read(path)
 
 
+@lru_cache(maxsize=1)
+def _committed_indicators():
+    from loaders.catalogue import load_catalogue
+
+    return dict(load_catalogue().indicators)
+
+
 def tree_for(indicators) -> AS.Tree:
-    """The committed tree, validated against ``indicators`` (the store's, user ones included)."""
-    return AS.load_tree(_raw_tree(str(AS.TREE_PATH)), indicators)
+    """The committed tree, validated against ``indicators`` (the store's, user ones included).
+    A leaf the committed catalogue defines but a store built before it lacks (not re-ingested yet)
+    is valid and simply has no values: "brak danych", never an error page."""
+    return AS.load_tree(_raw_tree(str(AS.TREE_PATH)), {**_committed_indicators(), **dict(indicators)})
 
 
 @dataclass
@@ -71,10 +80,11 @@ def level_inputs(src, level: str, tree: AS.Tree, n_units: int, *, area_code: str
 
 
 def gather(src, code: str | None, peers_param: str | None, lang: str, *, area=(), interval: bool = True,
-           inputs: AS.LevelInputs | None = None) -> AssessmentContext:
+           inputs: AS.LevelInputs | None = None, ctx: PC.ProfileContext | None = None) -> AssessmentContext:
     """Assess ``code`` (or the functional ``area``) against its comparison group (``peers_param``
-    as in the URL: None = typology for a unit, members for an area)."""
-    ctx = PC.build(src, code, peers_param, lang, area=area)
+    as in the URL: None = typology for a unit, members for an area). ``ctx``: the subject's profile
+    context when the caller has already built it for the same arguments."""
+    ctx = ctx or PC.build(src, code, peers_param, lang, area=area)
     tree = tree_for(ctx.indicators)
     if inputs is None:
         inputs = level_inputs(src, ctx.level, tree, len(ctx.units),

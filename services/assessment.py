@@ -20,14 +20,16 @@ TTL = services.TTL
 def level_inputs(ingest: str, level: str) -> AS.LevelInputs:
     src = SP.source(ingest)
     tree = AC.tree_for(src.indicators())
-    n = SP.level_counts(ingest).get(level, 0)
+    units = services.units(ingest)
+    n = int((units["level"] == level).sum())
     return AC.level_inputs(src, level, tree, n)
 
 
 @st.cache_resource(ttl=TTL, show_spinner=False, max_entries=64)
-def assessment(ingest: str, code: str | None, peers: str | None, area: tuple[str, ...], lang: str
+def assessment(ingest: str, code: str | None, peers: str | None, area: tuple[str, ...], lang: str, _ctx=None
                ) -> AC.AssessmentContext:
-    """The assessment of a unit (``code``) or a functional area (``area``) against its group."""
+    """The assessment of a unit (``code``) or a functional area (``area``) against its group.
+    ``_ctx`` (not part of the cache key): the page's profile context for the same arguments."""
     src = SP.source(ingest)
     inputs = None
     if len(area) < 2:
@@ -35,7 +37,7 @@ def assessment(ingest: str, code: str | None, peers: str | None, area: tuple[str
         level = units.loc[units["code"] == (code or "PL"), "level"]
         if len(level):
             inputs = level_inputs(ingest, str(level.iloc[0]))
-    return AC.gather(src, code, peers, lang, area=area, inputs=inputs)
+    return AC.gather(src, code, peers, lang, area=area, inputs=inputs, ctx=_ctx)
 
 
 __all__ = ["level_inputs", "assessment"]

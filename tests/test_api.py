@@ -316,3 +316,50 @@ def test_bad_port_setting_is_one_line(app_env):
     env = {**os.environ, **app_env, "MRL_API_PORT": "eighty"}
     res = subprocess.run([sys.executable, "-m", "api"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1 and "MRL_API_PORT" in res.stderr
+
+
+# -- the synthetic assessment (issue 13 through the API) ---------------------------------------------
+def test_assessment_equals_cli_assess(sqlite_store, run_cli):
+    """/units/{code}/assessment gives cli.py assess's rows (same scores, ranks and intervals)."""
+    import csv
+    import io
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    client = TestClient(create_app(sqlite_store))
+    res = client.get("/api/v1/units/1602043/assessment", params={"format": "csv"})
+    assert res.status_code == 200
+    api_rows = list(csv.DictReader(io.StringIO(res.content.decode("utf-8-sig"))))
+    assert list(api_rows[0]) == ["node", "parent", "kind", "name", "year", "value", "direction", "score", "rank",
+                                 "group_size", "rank_low", "rank_high", "dynamics", "coverage"]
+    cli = run_cli("assess", "--teryt", "1602043")
+    assert cli.returncode == 0, cli.stderr
+    cli_rows = list(csv.DictReader(io.StringIO(cli.stdout)))
+    assert [r["node"] for r in api_rows] == [r["node"] for r in cli_rows]
+    for a, c in zip(api_rows, cli_rows):
+        for col in ("score", "rank", "group_size", "rank_low", "rank_high", "coverage"):
+            x, y = a[col], c[col]
+            assert (x == y == "") or abs(float(x) - float(y)) < 1e-6, (a["node"], col, x, y)
+    body = client.get("/api/v1/units/1602043/assessment").json()
+    overall = next(r for r in body["data"] if r["kind"] == "overall")
+    assert body["group_size"] == overall["group_size"] == len(body["group"]) + 1
+
+
+@pytest.mark.parametrize("peers,status", [("nonsense", 400), ("knn:k=5;w=nope*2", 400), ("members", 400)])
+def test_assessment_rejects_bad_peers(sqlite_store, peers, status):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    res = TestClient(create_app(sqlite_store)).get("/api/v1/units/1602043/assessment", params={"peers": peers})
+    assert res.status_code == status and "peers" in res.json().get("param", "peers")
+
+
+def test_assessment_of_an_unknown_unit_is_404(sqlite_store):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    assert TestClient(create_app(sqlite_store)).get("/api/v1/units/0299999/assessment").status_code == 404

@@ -100,3 +100,18 @@ def test_ocena_for_a_functional_area_and_bad_peers(app):
 def test_ocena_without_a_unit_says_what_to_do(app):
     at = open_page(app)
     assert "wybierz gminę" in texts(at)
+
+
+@pytest.mark.parametrize("lang, title, col", [("pl", "Ocena syntetyczna — metoda", "Dlaczego pominięty"),
+                                              ("en", "Synthetic assessment — method", "Why left out")])
+def test_method_on_o_danych(app, lang, title, col):
+    app.query_params["lang"] = lang
+    app.run()
+    app.switch_page("pages/o_danych.py").run()
+    assert not app.exception
+    assert title in [h.value for h in app.header]
+    frames = [d.value for d in app.dataframe]
+    tree = AS.load_tree()
+    assert any(len(f) == len(tree.nodes) for f in frames)  # the tree, one row per node
+    left = next(f for f in frames if col in f.columns)
+    assert len(left) == len(tree.left_out) and "population_density" in set(left.iloc[:, 1])

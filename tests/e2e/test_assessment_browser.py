@@ -33,7 +33,7 @@ def test_ocena_to_the_card_of_a_weak_subarea(web):
     down = page.get_by_test_id("stColumn").filter(has_text="Podobszary ciągnące w dół").first
     button = down.get_by_role("button").filter(has_text="karta wskaźnika").first
     label = button.inner_text().replace("\u00a0", " ")
-    name = label.split(" (")[0].strip()
+    name = label.strip().split("\n")[-1].split(" (")[0].strip()  # the icon name comes first
     button.click()
     web.wait_idle()
     page.wait_for_function("() => location.pathname.endsWith('/profil')")
