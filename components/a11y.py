@@ -10,7 +10,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from i18n import fmt_num, t
+from i18n import fmt_num, fmt_unit, t
+from presentation.table_format import styled
 
 
 def chart(fig, *, summary: str, lang: str, data: pd.DataFrame | None = None, table_inline: bool = False,
@@ -25,10 +26,10 @@ def chart(fig, *, summary: str, lang: str, data: pd.DataFrame | None = None, tab
     if data is not None and not data.empty:
         if table_inline:
             st.markdown(f"**{t('a11y.table', lang)}**")
-            st.dataframe(data, hide_index=True, width="stretch")
+            st.dataframe(styled(data, lang), hide_index=True, width="stretch")
         else:
             with st.expander(t("a11y.table", lang)):
-                st.dataframe(data, hide_index=True, width="stretch")
+                st.dataframe(styled(data, lang), hide_index=True, width="stretch")
     return out
 
 
@@ -40,9 +41,9 @@ def extremes_summary(frame: pd.DataFrame, *, title: str, unit: str, decimals: in
         return t("a11y.no_values", lang, title=title)
     hi = have.loc[have[value_col].idxmax()]
     lo = have.loc[have[value_col].idxmin()]
-    return t("a11y.extremes", lang, title=title, hi=hi[name_col], hi_value=fmt_num(hi[value_col], decimals, lang),
-             lo=lo[name_col], lo_value=fmt_num(lo[value_col], decimals, lang), unit=unit,
-             median=fmt_num(float(have[value_col].median()), decimals, lang), n=fmt_num(len(have), 0, lang),
+    return t("a11y.extremes", lang, title=title, hi=hi[name_col], hi_value=fmt_unit(hi[value_col], decimals, unit, lang),
+             lo=lo[name_col], lo_value=fmt_unit(lo[value_col], decimals, unit, lang),
+             median=fmt_unit(float(have[value_col].median()), decimals, unit, lang), n=fmt_num(len(have), 0, lang),
              of=fmt_num(len(frame), 0, lang))
 
 

@@ -20,7 +20,7 @@ from domain import matching as M
 from domain import search
 from domain.catalogue import CATEGORIES, Indicator
 from settings import get_settings
-from i18n import fmt_num, t
+from i18n import fmt_num, fmt_unit, t
 import services
 from presentation.data_text import md
 from services import areas as svc
@@ -57,7 +57,7 @@ def coverage_text(n, of, lang: str) -> str:
     if n != n or of != of or not of:
         return ""
     key = "areas.coverage_one" if int(of) == 1 else "areas.coverage"
-    return t(key, lang, n=int(n), of=int(of))
+    return t(key, lang, n=fmt_num(int(n), 0, lang), of=fmt_num(int(of), 0, lang))
 
 
 def permalink(codes: tuple[str, ...]) -> str:
@@ -563,7 +563,7 @@ def total_text(total, ind: Indicator, lang: str) -> str:
         return t("areas.bd_not_aggregable", lang, reason=reason.rstrip("."), coverage=cov)
     if A.WITHHELD in str(total["flag"]):
         return t("areas.bd_withheld", lang, coverage=cov, pct=round(ind.min_coverage * 100))
-    text = t("areas.bd_total", lang, value=fmt_num(total["value"], ind.decimals, lang), unit=ind.unit(lang),
+    text = t("areas.bd_total", lang, value=fmt_unit(total["value"], ind.decimals, ind.unit(lang), lang),
              year=int(total["year"]), coverage=cov)
     if A.PARTIAL in str(total["flag"]):
         text += " " + t("areas.bd_partial", lang)
@@ -629,15 +629,16 @@ def breakdown_chart(bd: pd.DataFrame, total, ind: Indicator, agg, lab: dict[str,
 
 def breakdown_summary(bd: pd.DataFrame, ind: Indicator, agg, lab: dict[str, str], lang: str) -> str:
     """The breakdown chart in one sentence: its largest and smallest bar (shares for sums)."""
-    col, dec, suffix = ("share", 1, " %") if agg.rule == "sum" else ("value", ind.decimals, f" {ind.unit(lang)}")
+    col, dec = ("share", 1) if agg.rule == "sum" else ("value", ind.decimals)
+    unit = "%" if agg.rule == "sum" else ind.unit(lang)
     bars = bd.loc[bd[col].notna()]
     title = t("areas.bd_share_sum", lang) if agg.rule == "sum" else ind.name(lang)
     if bars.empty:
         return t("a11y.no_values", lang, title=title)
     hi, lo = bars.loc[bars[col].idxmax()], bars.loc[bars[col].idxmin()]
     name = lambda c: lab.get(c, c).split(" — ")[0]  # noqa: E731
-    return t("a11y.breakdown", lang, title=title, hi=name(hi["member"]), hi_value=fmt_num(hi[col], dec, lang) + suffix,
-             lo=name(lo["member"]), lo_value=fmt_num(lo[col], dec, lang) + suffix, n=len(bars))
+    return t("a11y.breakdown", lang, title=title, hi=name(hi["member"]), hi_value=fmt_unit(hi[col], dec, unit, lang),
+             lo=name(lo["member"]), lo_value=fmt_unit(lo[col], dec, unit, lang), n=len(bars))
 
 
 def export_frame(result: A.AreaResult, indicators: dict[str, Indicator], lang: str) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from domain.catalogue import Indicator
 from domain.classify import (DEFAULT_K, DEFAULT_METHOD, MAX_K, METHODS, MIN_K, ClassifyError, class_colours,
                              format_breaks_for_url, parse_breaks)
 from domain.rankings import window
-from i18n import fmt_num, t
+from i18n import fmt_num, fmt_unit, t
 from services import areas as areas_svc
 from services import map as smap
 from services import profile as SP
@@ -339,7 +339,10 @@ def _controls(p: MapParams, available, indicators: dict[str, Indicator], lang: s
             choices = palettes.DIVERGING if p.diverging else palettes.SEQUENTIAL
             ss["map_pal"] = p.palette
             st.selectbox(t("map.palette", lang), choices, key="map_pal", on_change=_on_pal,
+                         format_func=lambda name: t(f"map.palette_name.{name}", lang),
                          help=t("map.palette_help_div" if p.diverging else "map.palette_help_seq", lang))
+            pol = "diverging" if p.diverging else indicators[p.indicator].judging_polarity
+            st.caption(t(f"map.palette_meaning.{pol}", lang))  # what light and dark mean, in words
 
 
 def render(ingest: str | None, lang: str) -> None:
@@ -367,7 +370,7 @@ def render(ingest: str | None, lang: str) -> None:
     except ClassifyError:
         st.info(t("map.no_values_year", lang, year=p.year), icon="ℹ️")
         return
-    colours = class_colours(c, polarity=ind.polarity, center=ind.centered_on, palette=p.palette)
+    colours = class_colours(c, polarity=ind.judging_polarity, center=ind.centered_on, palette=p.palette)
     geo_url = smap.layer_url(ingest, p.level)
     if geo_url is None:
         st.warning(t("map.no_geometry_layer", lang), icon="🗺️")
@@ -427,15 +430,17 @@ def selected_summary(frame: pd.DataFrame, selected: str | None, *, indicator: In
     r = row.iloc[0]
     if pd.isna(r["value"]):
         return t("rank.selected_no_data", lang, name=r["name"], year=year)
-    return t("rank.selected", lang, name=r["name"], value=fmt_num(r["value"], indicator.decimals, lang),
-             unit=indicator.unit(lang), rank=int(r["rank"]), n=fmt_num(int(r["n_ranked"]), 0, lang),
+    return t("rank.selected", lang, name=r["name"], value=fmt_unit(r["value"], indicator.decimals,
+                                                                   indicator.unit(lang), lang),
+             rank=int(r["rank"]), n=fmt_num(int(r["n_ranked"]), 0, lang),
              units=t(f"map.units_gen.{level}", lang), pct=int(r["percentile"]))
 
 
 def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selected: str | None,
              phone: bool = False) -> None:
     n = int(frame["value"].notna().sum())
-    by = t("rank.by_value" if ind.polarity == "neutral" else f"rank.by_{ind.polarity}", lang)
+    pol = ind.judging_polarity
+    by = t("rank.by_value" if pol == "neutral" else f"rank.by_{pol}", lang)
     st.markdown("**" + t("rank.title", lang, units=t(f"map.level_plural.{p.level}", lang)) + "** · "
                 + t("rank.values_in", lang, unit=ind.unit(lang)) + " · " + by)
     summary = selected_summary(frame, selected, indicator=ind, level=p.level, year=p.year, lang=lang)

@@ -8,7 +8,7 @@ from components import device
 from presentation.labels import source_label, source_lookup
 from domain.catalogue import Indicator
 from domain.profile import latest_by_indicator
-from i18n import fmt_num, t
+from i18n import fmt_num, fmt_unit, t, unit_after
 
 
 def source_text(row, lookup: dict[str, str], lang: str) -> str:
@@ -28,7 +28,8 @@ def overview_frame(values: pd.DataFrame, indicators: dict[str, Indicator], sourc
             t("col.category", lang): t(f"category.{ind.category}", lang),
             t("col.indicator", lang): ind.name(lang),
             t("col.value", lang): fmt_num(r["value"], ind.decimals, lang),
-            t("col.unit", lang): ind.unit(lang),
+            t("col.unit", lang): unit_after(fmt_num(r["value"], ind.decimals, lang), ind.unit(lang), lang,
+                                            keep_count_word=True),
             t("col.year", lang): str(int(r["year"])),
             t("col.source", lang): source_text(r, lookup, lang),
         })
@@ -54,7 +55,7 @@ def render_headlines(values: pd.DataFrame, indicators: dict[str, Indicator], sou
                 st.metric(f"{ind.name(lang)} ({ind.unit(lang)})", fmt_num(r["value"], ind.decimals, lang),
                           help=ind.definition(lang), border=True)
             else:
-                st.metric(ind.name(lang), f"{fmt_num(r['value'], ind.decimals, lang)} {ind.unit(lang)}",
+                st.metric(ind.name(lang), fmt_unit(r["value"], ind.decimals, ind.unit(lang), lang),
                           help=ind.definition(lang), border=True)
             st.caption(t("overview.year_source", lang, year=int(r["year"]),
                          source=source_text(r.to_dict() | {"indicator": ind.id}, lookup, lang)))

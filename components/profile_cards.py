@@ -12,7 +12,7 @@ from presentation.profile_context import ProfileContext, level_plural
 from domain.catalogue import CATEGORIES, Indicator
 from domain.palettes import ROLE_COLOURS
 from domain.profile import is_percent, series_map
-from i18n import fmt_num, t
+from i18n import fmt_num, fmt_unit, t, unit_after
 
 CARD_WIDTH = 330  # px; cards wrap to the screen width (3–4 per line on a laptop, 1 on a phone)
 SHORT_UNIT = 10  # longer units are written under the value, not in it (the value would be cut off)
@@ -51,7 +51,7 @@ def sparkline_svg(*, years: list[int], values: list[float], label: str, width: i
 
 
 def value_text(value: float, ind: Indicator, lang: str) -> str:
-    return f"{fmt_num(value, ind.decimals, lang)} {ind.unit(lang)}".strip()
+    return fmt_unit(value, ind.decimals, ind.unit(lang), lang)
 
 
 def change_text(r: dict, ind: Indicator, lang: str) -> str | None:
@@ -71,18 +71,18 @@ def rank_text(r: dict, ind: Indicator, ctx: ProfileContext) -> str:
     lang = ctx.lang
     parts = []
     if pd.notna(r["rank"]) and ctx.level != "country":
-        parts.append(t("profile.rank_country", lang, rank=int(r["rank"]), of=int(r["rank_of"]),
+        parts.append(t("profile.rank_country", lang, rank=fmt_num(int(r["rank"]), 0, lang), of=fmt_num(int(r["rank_of"]), 0, lang),
                        level=level_plural(ctx.level, lang)))
     if pd.notna(r["peer_rank"]):
         parts.append(ctx.peer_text("profile.rank_peers", rank=int(r["peer_rank"]), of=int(r["peer_rank_of"])))
     if not parts:
         return ""
-    key = "profile.rank_order_neutral" if ind.polarity == "neutral" else "profile.rank_order"
+    key = "profile.rank_order_neutral" if ind.judging_polarity == "neutral" else "profile.rank_order"
     return " · ".join(parts) + " " + t(key, lang)
 
 
 def help_text(ind: Indicator, lang: str) -> str:
-    parts = [ind.definition(lang), t(f"profile.polarity.{ind.polarity}", lang), t("profile.rank_help", lang)]
+    parts = [ind.definition(lang), t(f"profile.polarity.{ind.judging_polarity}", lang), t("profile.rank_help", lang)]
     if ind.notes(lang):
         parts.append(ind.notes(lang))
     return "\n\n".join(p for p in parts if p)
@@ -129,7 +129,8 @@ def render_card(r: dict, ctx: ProfileContext, smap: dict, withheld: dict | None 
         st.metric(ind.name(lang), shown, delta=change_text(r, ind, lang),
                   delta_color=TREND_COLOUR.get(r["trend"], "gray"), label_visibility="collapsed")
         if not short:
-            st.caption(ind.unit(lang))  # a long unit right under the number it belongs to
+            # a long unit right under the number it belongs to, in the form that fits the number
+            st.caption(unit_after(shown, ind.unit(lang), lang, keep_count_word=True))
         years, values = smap.get(ind.id, ([], []))
         svg = sparkline_svg(years=list(years), values=list(values),
                             label=t("profile.sparkline_alt", lang, name=ind.name(lang),

@@ -24,7 +24,7 @@ def default_indicator(ctx: ProfileContext, options: list[str]) -> str | None:
     own = set(ctx.values.loc[ctx.values["value"].notna(), "indicator"])
     for cat in CATEGORIES:  # the first judged (non-neutral) profile indicator, theme by theme
         for i, ind in ctx.indicators.items():
-            if ind.category == cat and ind.profile and ind.polarity != "neutral" and i in options and i in own:
+            if ind.category == cat and ind.profile and ind.judging_polarity != "neutral" and i in options and i in own:
                 return i
     return options[0] if options else None
 

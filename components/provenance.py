@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from domain.catalogue import Aggregation, Indicator
-from i18n import fmt_num, t
+import services
+from i18n import fmt_num, fmt_when, t
 
 
 def _name(ind_id: str, indicators: dict[str, Indicator], lang: str) -> str:
@@ -94,8 +95,9 @@ def render_sources(sources: pd.DataFrame, lang: str, ind_sources: pd.DataFrame |
     for r in sources.to_dict("records"):
         with st.container(border=True):
             st.markdown(f"**{r[f'title_{lang}']}**")
-            st.markdown(t("about.source_meta", lang, publisher=r[f"publisher_{lang}"], licence=r["licence"],
-                          vintage=r["vintage"], retrieved=r["retrieved"], origin=r["origin"]))
+            st.markdown(t("about.source_meta", lang, publisher=r[f"publisher_{lang}"],
+                          licence=services.licence_text(r["licence"], lang), vintage=r["vintage"],
+                          retrieved=fmt_when(r["retrieved"], lang), origin=r["origin"]))
             if ind_sources is not None and indicators is not None:
                 st.markdown("\n".join(f"- {line}" for line in source_use(r["id"], ind_sources, indicators, lang)))
 

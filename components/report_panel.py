@@ -20,7 +20,7 @@ from presentation.labels import gminy_word
 from i18n import t
 from reports.gather import default_charts
 from reports.model import file_stem
-from reports.tables import extra_sheets, key_indicator_frame
+from reports.tables import display_frame, extra_sheets, key_indicator_frame
 from services import reports as rs
 
 PAGE = "raporty"
@@ -135,7 +135,7 @@ def render(ingest: str, lang: str) -> None:
 
     st.subheader(t("report.data_title", lang))
     frame, docs = key_indicator_frame(model)
-    st.dataframe(frame.drop(columns=frame.columns[-1]), hide_index=True, width="stretch")
+    st.dataframe(display_frame(model), hide_index=True, width="stretch")
     downloads.table(frame, name=f"{stem}-wskazniki" if lang == "pl" else f"{stem}-indicators",
                     title=t("report.table_title", lang, name=model.short_name), lang=lang, key="rp_table",
                     page=PAGE, columns=docs, sources=model.sources, notes=model.notes,

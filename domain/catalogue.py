@@ -51,6 +51,10 @@ class Derivation:
         return tuple(x for x in (self.numerator, self.denominator) if x)
 
 
+# Units of counts (the rest — %, ‰, per 1 000, per km², zł per capita — are rates or ratios).
+COUNT_UNITS_PL = frozenset({"liczba", "osoby", "rodziny (średnio miesięcznie)"})
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str
@@ -86,6 +90,25 @@ class Indicator:
     def notes(self, lang: str) -> str:
         return self.notes_en if lang == "en" else self.notes_pl
 
+    @property
+    def is_count(self) -> bool:
+        """A count or an amount (summed over units, or measured in persons/items): its size follows
+        the unit's size, so it is never "better" or "worse" — only rates, shares and per-capita
+        values are judged (catalogue rule, checked by ``Catalogue.validate``)."""
+        return self.aggregation.rule == "sum" or self.unit_pl.strip() in COUNT_UNITS_PL
+
+    @property
+    def judged(self) -> bool:
+        """True if the indicator has a better/worse direction that may be used to call a value a
+        strength or a weakness (never for neutral indicators, never for counts)."""
+        return self.polarity != "neutral" and not self.is_count
+
+    @property
+    def judging_polarity(self) -> str:
+        """The polarity rankings, map colours and judgements use: "neutral" for counts whatever the
+        entry says (a user's BDL import of a count with a direction), else the catalogue's."""
+        return self.polarity if self.judged else "neutral"
+
 
 @dataclass(frozen=True)
 class Source:
@@ -99,6 +122,10 @@ class Source:
     vintage: str
     retrieved: str
     mirror_dir: str = ""
+    licence_pl: str = ""  # the licence in Polish (``licence`` is the English text the store keeps)
+
+    def licence_text(self, lang: str) -> str:
+        return self.licence_pl if lang == "pl" and self.licence_pl else self.licence
 
     def publisher(self, lang: str) -> str:
         return self.publisher_en if lang == "en" else self.publisher_pl
@@ -174,6 +201,8 @@ class Catalogue:
         for ind in self.indicators.values():
             if ind.polarity not in POLARITIES:
                 problems.append(f"{ind.id}: polarity {ind.polarity!r}")
+            if ind.is_count and ind.polarity != "neutral":
+                problems.append(f"{ind.id}: a count/amount must be neutral, not {ind.polarity!r}")
             if ind.category not in CATEGORIES:
                 problems.append(f"{ind.id}: category {ind.category!r}")
             agg: Aggregation | None = ind.aggregation

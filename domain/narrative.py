@@ -10,7 +10,8 @@ Rule, per profile indicator the unit has a value for (its latest year):
   at all there is no statement;
 * "better" = signed by polarity (higher_better: above the median is better; lower_better: below);
   a strength needs better-gap ≥ ``MIN_GAP`` AND the unit in the better half of the group, a
-  weakness the mirror image; neutral indicators are NEVER strengths or weaknesses — the ones that
+  weakness the mirror image; neutral indicators and counts (``Indicator.judged``) are NEVER
+  strengths or weaknesses — the ones that
   differ most are returned separately as ``notable`` ("differs from its peers, no judgement");
 * a value whose base is small (catalogue ``small_base``: e.g. population < 5 000 for rates per
   1 000) is still reported but carries ``small_base`` so the text always qualifies it, and it is
@@ -103,11 +104,13 @@ def statements(cards: pd.DataFrame, indicators: dict[str, Indicator], level: pd.
             continue
         med = float(np.median(pv))
         gap = (float(r["value"]) - med) / s
-        if ind.polarity == "neutral":
+        # neutral indicators and counts (whose size follows the unit's size) are never judged
+        polarity = ind.polarity if ind.judged else "neutral"
+        if polarity == "neutral":
             better = 0.0
         else:
-            better = gap if ind.polarity == "higher_better" else -gap
-        if ind.polarity == "neutral":
+            better = gap if polarity == "higher_better" else -gap
+        if polarity == "neutral":
             kind = "notable" if abs(gap) >= MIN_GAP else None
         elif better >= MIN_GAP:
             kind = "strength"
@@ -117,7 +120,7 @@ def statements(cards: pd.DataFrame, indicators: dict[str, Indicator], level: pd.
             kind = None
         if kind is None:
             continue
-        rank, of = rank_of(float(r["value"]), pv, ind.polarity)
+        rank, of = rank_of(float(r["value"]), pv, polarity)
         # a strength must also be in the better half of the group (and a weakness in the worse)
         if kind == "strength" and rank > (of + 1) / 2 or kind == "weakness" and rank < (of + 1) / 2:
             continue

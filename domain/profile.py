@@ -165,19 +165,20 @@ def profile_cards(values: pd.DataFrame, indicators: dict[str, Indicator], level:
     rows = []
     for r in latest.to_dict("records"):
         ind = prof[r["indicator"]]
+        pol = ind.polarity if ind.judged else "neutral"  # counts are never better or worse
         year = int(r["year"])
         key = (ind.id, year)
         col = arr[:, colpos[key]] if key in colpos else np.array([], dtype=float)
-        nat = rank_of(r["value"], col[keep] if len(col) else col, ind.polarity) if national else None
+        nat = rank_of(r["value"], col[keep] if len(col) else col, pol) if national else None
         peer_vals = col[pos] if len(col) and ind.id not in not_compared else np.array([], dtype=float)
         has_peers = bool(np.isfinite(peer_vals).any()) if len(peer_vals) else False
-        pr = rank_of(r["value"], peer_vals, ind.polarity) if has_peers else None
+        pr = rank_of(r["value"], peer_vals, pol) if has_peers else None
         ps = quartiles(peer_vals)
         pct = np.nan
         if (not is_percent(ind) and ind.centered_on is None and pd.notna(r["change"]) and r["first_value"] > 0
                 and r["value"] > 0):
             pct = r["change"] / r["first_value"] * 100
-        rows.append({**r, "change_pct": pct, "trend": change_sign(r["change"], ind.polarity),
+        rows.append({**r, "change_pct": pct, "trend": change_sign(r["change"], pol),
                      "rank": nat[0] if nat else np.nan, "rank_of": nat[1] if nat else np.nan,
                      "peer_rank": pr[0] if pr else np.nan, "peer_rank_of": pr[1] if pr else np.nan,
                      "peer_median": ps["median"], "peer_q1": ps["q1"], "peer_q3": ps["q3"], "peer_n": ps["n"],

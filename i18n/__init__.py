@@ -15,6 +15,8 @@ from babel import Locale
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent  # noqa: F401 - re-exported helpers
 
+from i18n.plurals import category as plural_category, expand, plural, unit_after  # noqa: F401 - re-exported
+
 LANGS = ("pl", "en")
 DEFAULT_LANG = "pl"
 LOCALES = {"pl": "pl_PL", "en": "en_GB"}
@@ -46,7 +48,9 @@ def t(key: str, lang: str | None = None, /, **kwargs) -> str:
         if os.environ.get("MRL_I18N_STRICT") == "1":
             raise MissingMessage(f"{key!r} missing in {lang}")
         msg = messages(DEFAULT_LANG).get(key, key)
-    return msg.format(**kwargs) if kwargs else msg
+    if not kwargs:
+        return msg
+    return expand(msg, kwargs, lang).format(**kwargs)
 
 
 def has(key: str, lang: str) -> bool:
@@ -64,6 +68,44 @@ def fmt_num(value: float | int | None, decimals: int = 0, lang: str | None = Non
         pattern = "+" + pattern + ";-" + pattern
     return format_decimal(round(float(value), decimals), format=pattern,
                           locale=LOCALES[norm_lang(lang)], group_separator=True)
+
+
+def fmt_unit(value: float | int | None, decimals: int, unit: str, lang: str | None = None, *,
+             signed: bool = False, genitive: bool = False) -> str:
+    """A number with its unit in the right plural form: "809 168 osób", "22 osoby", "1 osoba",
+    "3 980 osób na km²", "2,5 osoby", "23,6 %" (other units unchanged); "–" without a value."""
+    text = fmt_num(value, decimals, lang, signed=signed)
+    if text == "–":
+        return text
+    return f"{text} {unit_after(text, unit, norm_lang(lang), genitive=genitive)}".strip()
+
+
+def fmt_when(value, lang: str | None = None) -> str:
+    """A date or timestamp (datetime, or ISO text as the store keeps it) in the reader's words:
+    "2 grudnia 2026, 10:08 UTC" / "2 December 2026, 10:08 UTC"; a date alone "23 sierpnia 2021".
+    Text that is not an ISO date is returned unchanged."""
+    import datetime as dt
+
+    from babel.dates import format_date, format_datetime
+
+    lang = norm_lang(lang)
+    loc = LOCALES[lang]
+    if isinstance(value, dt.datetime):
+        when = value
+    elif isinstance(value, dt.date):
+        return format_date(value, "d MMMM y", locale=loc)
+    else:
+        text = str(value or "").strip()
+        try:
+            if len(text) == 10:
+                return format_date(dt.date.fromisoformat(text), "d MMMM y", locale=loc)
+            when = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+        return format_datetime(when, "d MMMM y, HH:mm", locale=loc, tzinfo=dt.timezone.utc) + " UTC"
+    return format_datetime(when, "d MMMM y, HH:mm", locale=loc)
 
 
 def locale(lang: str | None) -> Locale:

@@ -1,6 +1,7 @@
 """Read the committed indicator catalogue (data/catalogue/*.yaml) into domain objects."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -52,3 +53,23 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
                     excluded=excluded, created_units=created)
     cat.validate()
     return cat
+
+
+@lru_cache(maxsize=2)
+def licence_translations(directory: Path = CATALOGUE_DIR) -> dict[str, str]:
+    """English licence text (as the store keeps it) -> Polish text: every source's ``licence_pl``
+    plus data/catalogue/licences.yaml (BDL API imports, users' own files)."""
+    directory = Path(directory)
+    out = {str(r["en"]): str(r["pl"]) for r in _read(directory / "licences.yaml")} \
+        if (directory / "licences.yaml").exists() else {}
+    for raw in _read(directory / "sources.yaml"):
+        if raw.get("licence_pl"):
+            out[str(raw["licence"])] = str(raw["licence_pl"])
+    return out
+
+
+def licence_text(licence: str, lang: str) -> str:
+    """A stored (English) licence text in the reader's language (unknown texts as they are)."""
+    if lang != "pl":
+        return licence
+    return licence_translations().get(str(licence).strip(), licence)

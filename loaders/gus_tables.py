@@ -314,6 +314,7 @@ def load_areas(path, *, year: int = 2025) -> pd.DataFrame:
 FIRE_MEASURES = {"ogółem zdarzeń": "incidents_total", "pożary": "fires",
                  "miejscowe zagrożenia": "local_hazards", "alarmy fałszywe": "false_alarms"}
 FIRE_ID_HEADER = ("teryt", "województwo", "powiat", "gmina")
+NAME_MISMATCH = "name differs from its code (values added to the code's gmina)"
 _FIRE_VALUE_HEADER = re.compile(r"^(.+) rok (\d{4})$")
 
 
@@ -331,7 +332,8 @@ def load_fire_incidents(path) -> pd.DataFrame:
       (mostly all zeros, e.g. 160902 Dąbrowa + "Opole"; some small counts, e.g. 320907 Sianów
       267 + "Mielno" 5, 060303 Chełm 188 + "Sawin" 2) — incidents whose location code and
       reporting gmina disagree. Counting by location code, the rows are parts of one total and
-      are **summed**.
+      are **summed**; the rows whose name is not the code's gmina are also emitted as skipped
+      rows (``NAME_MISMATCH``, name "Sawin → 060303 Chełm") so the reconciliation report lists them.
     * 37 rows carry codes of districts of the five cities that have them — Warszawa (146502–
       146519, dzielnice) and Kraków, Łódź, Poznań, Wrocław (WWPP02–WWPP06, delegatury); the
       city's own row (WWPP01) holds only incidents not assigned to a district (Warszawa 146501:
@@ -415,6 +417,15 @@ def load_fire_incidents(path) -> pd.DataFrame:
         out += [{"code": code, "name": name, "parent_name": powiat, "measure": key,
                  "year": yr, "value": v, "source_unit": "", "skip": ""}
                 for (_, key, yr), v in zip(value_cols, arr)]
+    # rows whose name is not the one of their code's gmina (a neighbour's name on a duplicated
+    # code, e.g. "Sawin" coded 060303 Chełm): summed by code as above, and also emitted as skipped
+    # rows so the reconciliation report names every such row and the gmina it was added to
+    for code, name, powiat, vals in recs:
+        key = target.get(code, code)
+        if code == key and _norm(name) != _norm(label[key][1]):
+            out += [{"code": code, "name": f"{name} → {code} {label[key][1]}", "parent_name": powiat,
+                     "measure": k, "year": yr, "value": v, "source_unit": "", "skip": NAME_MISMATCH}
+                    for (_, k, yr), v in zip(value_cols, vals)]
     return raw_frame(out)
 
 

@@ -146,39 +146,63 @@ def _cell_text(v: object) -> str:
 # Reading cells
 # -------------------------------------------------------------------------------------------------
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes) -> tuple[str, str, list[Problem]]:
+    """(text, encoding, notes). A UTF-8 file with some lines in Windows-1250 (e.g. pasted from an
+    older file) is read line by line — each line in the encoding it is valid in — and every such
+    line is named in a note, instead of reading the whole file as Windows-1250 (which garbles the
+    UTF-8 lines' Polish letters)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16", []
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    lines = data.split(b"\n")
+    utf8_lines, bad = 0, []
+    for i, ln in enumerate(lines, start=1):
+        try:
+            if not ln.isascii():
+                ln.decode("utf-8")
+                utf8_lines += 1
+        except UnicodeDecodeError:
+            bad.append(i)
     try:
-        return data.decode("cp1250"), "cp1250"
+        if utf8_lines and bad:  # mixed: mostly UTF-8 with some Windows-1250 lines
+            text = "\n".join(ln.decode("cp1250") if i in set(bad) else ln.decode("utf-8")
+                              for i, ln in enumerate(lines, start=1))
+            notes = [Problem("mixed_encoding", row=i) for i in bad[:5]]
+            if len(bad) > 5:
+                notes.append(Problem("mixed_encoding_more", detail=str(len(bad) - 5)))
+            return text, "utf-8", notes
+        return data.decode("cp1250"), "cp1250", []
     except UnicodeDecodeError:
         raise UploadError([Problem("unknown_encoding")]) from None
 
 
-def _read_csv(data: bytes) -> tuple[list[list[object]], str]:
-    text, enc = _decode(data)
+# a spreadsheet formula in a CSV cell (its commas must not decide the delimiter)
+_FORMULA_TEXT = re.compile(r"=\s*[A-Za-z_][A-Za-z0-9_.]*\s*\([^;\t|\n\"]*\)")
+
+
+def _read_csv(data: bytes) -> tuple[list[list[object]], str, list[Problem]]:
+    text, enc, notes = _decode(data)
     if "\x00" in text:
         raise UploadError([Problem("not_a_table")])
     lines = [ln for ln in text.splitlines() if ln.strip()][:50]
     if not lines:
         raise UploadError([Problem("empty_file")])
-    sample = "\n".join(lines)
+    sample = _FORMULA_TEXT.sub("=F", "\n".join(lines))
     try:
         delim = csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
     except csv.Error:
-        counts = {d: sum(ln.count(d) for ln in lines) for d in ";\t,|"}
+        counts = {d: sample.count(d) for d in ";\t,|"}
         delim = max(counts, key=counts.get) if max(counts.values()) else ";"
     try:  # newline="": a bare CR (old Mac line ends, or a CR-prefixed cell) ends a line instead of failing
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     except csv.Error as exc:  # e.g. a field larger than csv.field_size_limit
         raise UploadError([Problem("not_a_table", detail=str(exc)[:100])]) from None
-    return [list(r) for r in rows], enc
+    return [list(r) for r in rows], enc, notes
 
 
 def _read_xlsx(data: bytes) -> list[list[object]]:
@@ -234,6 +258,12 @@ def _read_xls(data: bytes) -> list[list[object]]:
 
 def read_cells(data: bytes, filename: str = "") -> tuple[list[list[object]], str]:
     """The file's cells as rows (str for CSV; str/float for spreadsheets) and its encoding/kind."""
+    grid, enc, _ = read_cells_notes(data, filename)
+    return grid, enc
+
+
+def read_cells_notes(data: bytes, filename: str = "") -> tuple[list[list[object]], str, list[Problem]]:
+    """As ``read_cells``, plus notes about how the file was read (mixed encodings)."""
     if len(data) > MAX_BYTES:
         raise UploadError([Problem("too_big", detail=f"{len(data) / 1024 / 1024:.1f} MB")])
     if not data.strip():
@@ -241,11 +271,10 @@ def read_cells(data: bytes, filename: str = "") -> tuple[list[list[object]], str
     if data[:4] == b"PK\x03\x04":
         if filename.lower().endswith(".ods"):
             raise UploadError([Problem("unsupported_format", value=filename)])
-        return _read_xlsx(data), "xlsx"
+        return _read_xlsx(data), "xlsx", []
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return _read_xls(data), "xls"
-    rows, enc = _read_csv(data)
-    return rows, enc
+        return _read_xls(data), "xls", []
+    return _read_csv(data)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -360,10 +389,44 @@ def parse_value(cell: object, decimal: str) -> tuple[float | None, str]:
             s = s.replace(",", ".")
     if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
         v = float(s)
-        return (v, "") if math.isfinite(v) else (None, "not_a_number")
-    if raw.startswith(FORMULA_PREFIXES):
+        return (v, "") if math.isfinite(v) else (None, "invalid_number")
+    if _NON_FINITE.fullmatch(_norm(raw)):
+        return None, "invalid_number"  # "-inf", "NaN", "infinity": a number word, not a formula
+    if is_formula(raw):
         return None, "formula"
     return None, "not_a_number"
+
+
+_NON_FINITE = re.compile(r"[+-]?(inf|infinity|nan|∞|#num!|#div/0!|#value!)")
+
+
+def is_formula(text: str) -> bool:
+    """A spreadsheet formula: ``=…`` or ``@…``, or ``+``/``-`` followed by a cell reference, a
+    function or an operator (``+A1``, ``-SUM(…)``); ``-12a`` or ``-inf`` are bad numbers, not formulas."""
+    t = text.strip()
+    if t.startswith(("=", "@")):
+        return True
+    if t.startswith(("+", "-")):
+        return bool(re.search(r"[A-Za-z]+\d+|[A-Za-z_]+\s*\(|\d\s*[-+*/^]\s*\d", t[1:]))
+    return False
+
+
+def reading_note(cell: object, decimal: str, value: float | None) -> str:
+    """How a text cell with the OTHER separator than the file's decimal mark was read ("" if the
+    cell is unambiguous): ``thousands`` (``1.234`` in a file with decimal commas -> 1234) or
+    ``decimal`` (``1,5`` in a file with decimal points -> 1.5)."""
+    if value is None or not isinstance(cell, str):
+        return ""
+    s = _clean_num_text(cell)
+    other = "." if decimal == "," else ","
+    if other not in s or decimal in s:  # "1.234,5" has both marks: unambiguous
+        return ""
+    return "thousands" if value == int(value) and re.fullmatch(r"[+-]?\d{1,3}([.,]\d{3})+", s) else "decimal"
+
+
+def _plain(v: float | None) -> str:
+    """A read value as plain digits for a note ("1234", "1.5")."""
+    return "" if v is None else (str(int(v)) if float(v).is_integer() else repr(float(v)))
 
 
 def clean_code(cell: object) -> str:
@@ -407,11 +470,18 @@ def pad_codes(codes: pd.Series) -> pd.Series:
 
 def parse_upload(data: bytes, filename: str = "") -> ParsedUpload:
     """Read a user's CSV/XLSX file into long form; raise UploadError listing every problem."""
-    grid, enc = read_cells(data, filename)
+    grid, enc, read_notes = read_cells_notes(data, filename)
     grid = [list(r) for r in grid]
     if not any(any(_cell_text(c) for c in r) for r in grid):
         raise UploadError([Problem("empty_file")])
-    hi, labels, roles, years = _find_header(grid)
+    try:
+        hi, labels, roles, years = _find_header(grid)
+    except UploadError:
+        formulas = [(i, _cell_text(c)) for i, r in enumerate(grid[:HEADER_SCAN + 50], start=1) for c in r
+                    if _cell_text(c).startswith(("=", "@"))]
+        if formulas:  # a formula's commas or semicolons can break the columns: say what is wrong
+            raise UploadError([Problem("formulas", row=i, value=v) for i, v in formulas[:5]]) from None
+        raise
     body = grid[hi + 1:]
     if len(body) > MAX_ROWS:
         raise UploadError([Problem("too_many_rows", detail=str(MAX_ROWS))])
@@ -424,7 +494,8 @@ def parse_upload(data: bytes, filename: str = "") -> ParsedUpload:
     str_cells = [str(cell(r, j)) for r in body for j in value_cols if isinstance(cell(r, j), str)]
     decimal = detect_decimal(str_cells)
     problems: list[Problem] = []
-    notes: list[Problem] = []
+    notes: list[Problem] = list(read_notes)
+    readings: list[Problem] = []
     recs = []
     ignored = 0
     for k, r in enumerate(body):
@@ -442,6 +513,8 @@ def parse_upload(data: bytes, filename: str = "") -> ParsedUpload:
                 v, prob = parse_value(cell(r, j), decimal)
                 if prob:
                     problems.append(Problem(prob, rownum, labels[j], _cell_text(cell(r, j))))
+                if how := reading_note(cell(r, j), decimal, v):
+                    readings.append(Problem(f"read_{how}", rownum, labels[j], _cell_text(cell(r, j)), _plain(v)))
                 parsed_vals.append((y, v, labels[j]))
         else:
             ycell = cell(r, roles["year"])
@@ -456,6 +529,8 @@ def parse_upload(data: bytes, filename: str = "") -> ParsedUpload:
             v, prob = parse_value(vcell, decimal)
             if prob:
                 problems.append(Problem(prob, rownum, labels[roles["value"]], _cell_text(vcell)))
+            if how := reading_note(vcell, decimal, v):
+                readings.append(Problem(f"read_{how}", rownum, labels[roles["value"]], _cell_text(vcell), _plain(v)))
             parsed_vals.append((y, v, labels[roles["value"]]))
         if not code_txt and not name:
             if any(v is not None for _, v, _ in parsed_vals):
@@ -480,6 +555,9 @@ def parse_upload(data: bytes, filename: str = "") -> ParsedUpload:
     bad_codes = df.loc[(df["code"] == "") & (df["code_text"] != "") & (df["name"] == "")]
     for r in bad_codes.drop_duplicates("row").itertuples():
         notes.append(Problem("bad_code", int(r.row), labels[roles["code"]], r.code_text))
+    notes += readings[:5]  # how cells with the other separator were read (the first five, then a count)
+    if len(readings) > 5:
+        notes.append(Problem("read_more", detail=str(len(readings) - 5)))
     if ignored:
         notes.append(Problem("ignored_rows", detail=str(ignored)))
     nodata = int(df["value"].isna().sum())

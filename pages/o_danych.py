@@ -7,12 +7,12 @@ require_app()
 
 import services
 from components import assessment_method, downloads, provenance, share
-from i18n import t
+from i18n import fmt_when, t
 
 lang, ingest = page_head("about.title", intro_key="about.intro")
 
 meta = services.meta(ingest)
-st.caption(t("about.ingested", lang, when=meta.get("ingested_at", "?")))
+st.caption(t("about.ingested", lang, when=fmt_when(meta.get("ingested_at", "?"), lang)))
 st.header(t("about.how_title", lang))
 st.markdown(t("about.how", lang))
 

@@ -48,9 +48,9 @@ def _figure(data: list[dict], layout: dict, *, lang: str, height: int, title: st
     return go.Figure(data=data, layout=base)
 
 
-def _vline(x: float, colour: str, *, dash: str = "solid", width: float = 1.5) -> dict:
+def _vline(x: float, colour: str, *, dash: str = "solid", width: float = 1.5, layer: str = "above") -> dict:
     return {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-            "line": {"color": colour, "dash": dash, "width": width}}
+            "line": {"color": colour, "dash": dash, "width": width}, "layer": layer}
 
 
 def _hline(y: float, colour: str, *, dash: str = "solid", width: float = 1.0) -> dict:
@@ -65,7 +65,29 @@ def _label_at(x: float, text: str, colour: str = "#333333", size: int = 13) -> d
 
 
 def _tickformat(decimals: int) -> str:
-    return f",.{max(0, int(decimals))}f"
+    """Axis ticks with thousands grouped and at most ``decimals`` decimals, trailing zeros trimmed
+    ("7 000", "0,5" — not "7 000,00")."""
+    return f",.{max(0, int(decimals))}~f"
+
+
+def log_ticks(values) -> list[float]:
+    """Tick values 1-2-5 × 10^k covering the positive ``values`` (a log axis then reads "1 000,
+    2 000, 5 000, 10 000" instead of plotly's "1000, 2, 5, 10k")."""
+    v = np.asarray(pd.to_numeric(pd.Series(list(values)), errors="coerce"), dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return []
+    lo, hi = int(np.floor(np.log10(v.min()))), int(np.ceil(np.log10(v.max())))
+    ticks = [m * 10.0 ** k for k in range(lo, hi + 1) for m in (1, 2, 5)]
+    inside = [x for x in ticks if v.min() / 1.5 <= x <= v.max() * 1.5]
+    if len(inside) > 10:  # a wide range: powers of ten only
+        inside = [x for x in inside if np.isclose(np.log10(x) % 1, 0)]
+    return inside
+
+
+def _log_axis(values) -> dict:
+    ticks = log_ticks(values)
+    return {"type": "log", "tickmode": "array", "tickvals": ticks, "tickformat": ",~f"} if ticks else {"type": "log"}
 
 
 def _by_year(frame: pd.DataFrame, years: list[int], col: str) -> np.ndarray:
@@ -184,8 +206,15 @@ def ranking_figure(*, frame: pd.DataFrame, unit: str | None, median: float | Non
              "hovertemplate": "%{y}: %{text}<extra></extra>", "showlegend": False}]
     layout = {"yaxis": {"autorange": "reversed", "title": {"text": None}, "type": "category"},
               "xaxis": {"title": {"text": x_title}, "tickformat": _tickformat(decimals)}}
+    vals = pd.to_numeric(f["value"], errors="coerce").dropna()
+    if len(vals):  # room for the value labels outside the longest bars (else "7 277," is cut off)
+        lo, hi = min(0.0, float(vals.min())), max(0.0, float(vals.max()))
+        longest = max((len(str(x)) for x in f["text"]), default=4)
+        pad = (hi - lo) * min(0.45, 0.025 * longest + 0.04)
+        layout["xaxis"]["range"] = [lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)]
     if median is not None and np.isfinite(median):
-        layout["shapes"] = [_vline(median, "#555555", dash="dot")]
+        # under the bars and their value labels, never over the numbers
+        layout["shapes"] = [_vline(median, "#555555", dash="dot", layer="below")]
         layout["annotations"] = [_label_at(median, median_label)]
     height = max(260, 28 * len(f) + 90)
     return _figure(data, layout, lang=lang, height=height, title=title, legend=False)
@@ -222,10 +251,10 @@ def scatter_figure(*, frame: pd.DataFrame, x_title: str, y_title: str, names: di
             continue
         data.append(_points(f, name=names[role], role=role, x="x", y="y", x_text="x_text", y_text="y_text",
                             x_title=x_title, y_title=y_title))
-    layout = {"xaxis": {"title": {"text": x_title}, "type": "log" if x_log else "linear",
-                        "tickformat": None if x_log else _tickformat(x_decimals)},
-              "yaxis": {"title": {"text": y_title}, "type": "log" if y_log else "linear",
-                        "tickformat": None if y_log else _tickformat(y_decimals)}}
+    layout = {"xaxis": {"title": {"text": x_title}, **(_log_axis(frame["x"]) if x_log else
+                                                        {"type": "linear", "tickformat": _tickformat(x_decimals)})},
+              "yaxis": {"title": {"text": y_title}, **(_log_axis(frame["y"]) if y_log else
+                                                        {"type": "linear", "tickformat": _tickformat(y_decimals)})}}
     return _figure(data, layout, lang=lang, height=height, title=title)
 
 
@@ -335,7 +364,7 @@ def position_figure(*, frame: pd.DataFrame, unit_name: str, axis_title: str, med
              "text": list(f["value_label"]), "textposition": ["middle left" if p > 55 else "middle right"
                                                               for p in f["percentile"]],
              "textfont": {"size": 13, "color": "#333333"}, "hovertext": list(f["hover"]), "hoverinfo": "text"}]
-    layout = {"bargap": 0.45, "shapes": [_vline(50, ROLE_COLOURS["country"], dash="dot", width=1.2)],
+    layout = {"bargap": 0.45, "shapes": [_vline(50, ROLE_COLOURS["country"], dash="dot", width=1.2, layer="below")],
               "annotations": [_label_at(50, median_label, "#444444", 12)],
               "xaxis": {"range": [-2, 102], "title": {"text": axis_title}, "dtick": 25},
               "yaxis": {"ticks": "", "type": "category"}}

@@ -103,7 +103,7 @@ def source_label(row, lookup: dict[str, str], lang: str, *, members: str = "") -
         of = row.get("of")
         if of == of and of:
             key = "overview.coverage_gminy" if members == "gminy" else "overview.coverage"
-            cov = t(key, lang, n=int(row["n"]), of=int(of))
+            cov = t(key, lang, n=fmt_num(int(row["n"]), 0, lang), of=fmt_num(int(of), 0, lang))
         return t("overview.aggregated", lang, source=base, coverage=cov)
     if row["method"] == "derived":
         return t("overview.derived", lang, source=base)

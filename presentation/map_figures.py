@@ -30,7 +30,7 @@ from domain import palettes
 from domain.catalogue import Indicator
 from domain.classify import Classification, legend_decimals
 from domain.winding import d3_winding
-from i18n import fmt_num, t
+from i18n import fmt_num, t, unit_after
 
 # Poland's extent (lon, lat) with a small margin (the legend is drawn below the map).
 POLAND_LON = (13.9, 24.3)
@@ -80,7 +80,7 @@ def class_labels(c: Classification, *, decimals: int, lang: str) -> list[str]:
 
 
 def _rank_line(ind: Indicator, n: int, lang: str, level: str) -> str:
-    key = "map.hover_rank_value" if ind.polarity == "neutral" else "map.hover_rank"
+    key = "map.hover_rank_value" if ind.judging_polarity == "neutral" else "map.hover_rank"
     return t(key, lang, rank="%{customdata[0]}", n=fmt_num(n, 0, lang), pct="%{customdata[1]}",
              units=t(f"map.units_gen.{level}", lang))
 
@@ -96,7 +96,7 @@ def _rounded(values: pd.Series, decimals: int) -> list[float]:
 def no_data_reason(row: dict, lang: str) -> str:
     flags = set(str(row.get("flag") or "").split(","))
     if "withheld" in flags and row.get("of") == row.get("of") and row.get("of"):
-        return t("map.withheld", lang, n=int(row["n"] or 0), of=int(row["of"]))
+        return t("map.withheld", lang, n=fmt_num(int(row["n"] or 0), 0, lang), of=fmt_num(int(row["of"]), 0, lang))
     return t("map.no_value", lang)
 
 
@@ -128,7 +128,12 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
     labels = class_labels(c, decimals=dec, lang=lang)
     rank_line = _rank_line(indicator, n_ranked, lang, level)
     head = "<b>%{properties." + lang + "}</b><br>"
-    value_line = f"{_value_fmt(dec)} {unit_txt} ({year})"
+    # the unit after the value in its plural form (809 168 osób, 22 osoby, 1 osoba): units whose
+    # word changes get one trace per form (a per-feature text would add to every map's payload)
+    unit_of = frame["value"].map(lambda v: unit_after(fmt_num(v, dec, lang), unit_txt, lang) if v == v else "")
+
+    def value_line(unit: str) -> str:
+        return f"{_value_fmt(dec)} {unit} ({year})".replace("  ", " ")
     computed_line = "<br><i>" + t("map.hover_computed", lang, n="%{customdata[2]}", of="%{customdata[3]}",
                                   units=t("map.members_gen", lang)) + "</i>"
     line = {"color": "#ffffff", "width": LINE_WIDTH.get(level, 0.5)}
@@ -152,15 +157,17 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
         part = drawn.loc[drawn["_cls"] == i]
         legend_name = f"{labels[i]} ({fmt_num(c.counts[i], 0, lang)})"
         computed = part["method"].eq("aggregated") & part["of"].notna()
-        groups = [(part.loc[~computed], False), (part.loc[computed], True)]
+        forms = unit_of.loc[part.index]
+        words = sorted(set(forms) or {unit_txt})  # one trace per word form of the unit (809 168 osób / 22 osoby)
+        groups = [(part.loc[~computed & (forms == u)], False, u) for u in words]
+        groups += [(part.loc[computed & (forms == u)], True, u) for u in words]
         # The legend entry goes on the first trace that draws something: plotly leaves an empty
         # trace out of the legend, and on the powiat/województwo maps every value is computed,
         # so the class legend vanished when it sat on the (empty) non-computed trace.
-        with_legend = next((j for j, (sub, _) in enumerate(groups) if not sub.empty), 0)
+        with_legend = next((j for j, (sub, _, _) in enumerate(groups) if not sub.empty), 0)
         faint = palettes.needs_outline(colours[i])
         class_line = ({"color": FAINT_LINE, "width": max(0.5, line["width"])} if faint else line)
-        shown = False
-        for j, (sub, is_computed) in enumerate(groups):
+        for j, (sub, is_computed, unit_word) in enumerate(groups):
             if sub.empty and j != with_legend:
                 continue
             cd_cols = ["rank", "percentile"] + (["n", "of"] if is_computed else [])
@@ -169,11 +176,11 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
                 geojson=geojson, featureidkey=idkey, locations=locs(sub["code"]),
                 z=_rounded(sub["value"], dec), customdata=customdata,
                 colorscale=[[0, colours[i]], [1, colours[i]]], showscale=False, marker={"line": class_line},
-                hovertemplate=head + value_line + "<br>" + rank_line + (computed_line if is_computed else "")
+                hovertemplate=head + value_line(unit_word) + "<br>" + rank_line
+                + (computed_line if is_computed else "")
                 + "<extra></extra>",
                 name=legend_name, legendgroup=f"class{i}", showlegend=j == with_legend,
                 selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}))
-            shown = True
     nodata = drawn.loc[drawn["_cls"] < 0]
     n_nodata = int((frame["_cls"] < 0).sum())
     fig.add_trace(go.Choropleth(

@@ -98,7 +98,7 @@ def sources_text(ctx: ProfileContext, prov: pd.DataFrame, indicator: str, years,
             cov = ""
             if r.get("of") == r.get("of") and r.get("of"):
                 cov = t("overview.coverage_gminy" if r.get("gminy") else "overview.coverage", ctx.lang,
-                        n=int(r["n"]), of=int(r["of"]))
+                        n=fmt_num(int(r["n"]), 0, ctx.lang), of=fmt_num(int(r["of"]), 0, ctx.lang))
             notes.append(t("chart.computed_role", ctx.lang, role=r["role"], coverage=cov, year=int(r["year"])))
     return "; ".join(dict.fromkeys(parts + notes)) or "–"
 
@@ -255,7 +255,7 @@ def ranking(ctx: ProfileContext, indicator: str) -> ChartResult:
     vals = wide.loc[codes, (indicator, year)].dropna()
     if vals.empty:
         return ChartResult(key, message=t("compare.no_data", lang), title=ind.name(lang))
-    ranks = rank_series(vals, ind.polarity)
+    ranks = rank_series(vals, ind.judging_polarity)
     order = sorted(vals.index, key=lambda c: (ranks[c], c))
     shown = charts.ranking_window(order, ctx.code)
     fmt = fmt_value(ind, lang)
@@ -271,7 +271,7 @@ def ranking(ctx: ProfileContext, indicator: str) -> ChartResult:
                                 median_label=ctx.peer_text("chart.peer_median_value", value=fmt(med)),
                                 x_title=axis_title(ind, lang, year), decimals=ind.decimals, lang=lang,
                                 title=t("chart.ranking_title", lang, name=ind.name(lang), year=year))
-    note = t("chart.ranking_order_neutral" if ind.polarity == "neutral" else "chart.ranking_order", lang)
+    note = t("chart.ranking_order_neutral" if ind.judging_polarity == "neutral" else "chart.ranking_order", lang)
     if len(shown) < len(order):
         note += " " + t("chart.ranking_window", lang, shown=len(shown), n=len(order))
     if not compared:
@@ -284,8 +284,8 @@ def ranking(ctx: ProfileContext, indicator: str) -> ChartResult:
                          axis_title(ind, lang, year): [float(vals[c]) for c in order]})
     takeaway = ""
     if ctx.code in vals.index:
-        r = rank_of(float(vals[ctx.code]), peer_vals.to_numpy(), ind.polarity)
-        order_key = "chart.takeaway.rank_neutral" if ind.polarity == "neutral" else "chart.takeaway.rank"
+        r = rank_of(float(vals[ctx.code]), peer_vals.to_numpy(), ind.judging_polarity)
+        order_key = "chart.takeaway.rank_neutral" if ind.judging_polarity == "neutral" else "chart.takeaway.rank"
         takeaway = (t("chart.takeaway.value", lang, name=ctx.short_name, indicator=ind.name(lang),
                       value=fmt(vals[ctx.code]), year=year) + _versus(ctx, ind, float(vals[ctx.code]), med)
                     + "; " + t(order_key, lang, rank=r[0], of=r[1]) + ".")
@@ -310,7 +310,7 @@ def distribution(ctx: ProfileContext, indicator: str) -> ChartResult:
     everyone = col.drop(index=[ctx.code], errors="ignore") if ctx.is_area else col
     labels = pd.Series({c: ctx.names.get(c, c) for c in col.index})
     n_all = int(everyone.notna().sum())
-    groups = [(t("chart.all_units", lang, level=level_plural(ctx.level, lang), n=n_all), everyone, labels)]
+    groups = [(t("chart.all_units", lang, level=level_plural(ctx.level, lang), n=fmt_num(n_all, 0, lang)), everyone, labels)]
     pv = col.reindex(list(ctx.group.codes))
     if ctx.group.codes:
         groups.append((ctx.peer_text("chart.peers_n", n=int(pv.notna().sum())), pv, labels))
@@ -427,7 +427,7 @@ def quadrant(ctx: ProfileContext, indicator: str) -> ChartResult:
     peers = f.loc[f["role"] == "peer"]
     xm = float(peers["level"].median()) if len(peers) else np.nan
     ym = float(peers["change"].median()) if len(peers) else np.nan
-    good = {"higher_better": "up", "lower_better": "down"}.get(ind.polarity)
+    good = {"higher_better": "up", "lower_better": "down"}.get(ind.judging_polarity)
     corners = {k: t(f"chart.quadrant.{k}", lang) for k in ("tr", "tl", "br", "bl")}
     if good:  # say which corner is the favourable one
         corners["tr" if good == "up" else "bl"] += " ✓"
@@ -496,12 +496,12 @@ def position(ctx: ProfileContext, cards: pd.DataFrame) -> ChartResult:
     rows = []
     for r in cards.to_dict("records"):
         ind = ctx.indicators[r["indicator"]]
-        if ind.polarity == "neutral" or pd.isna(r["rank"]) or not r["rank_of"] or r["rank_of"] < 2:
+        if ind.judging_polarity == "neutral" or pd.isna(r["rank"]) or not r["rank_of"] or r["rank_of"] < 2:
             continue
         pct = 100.0 * (r["rank_of"] - r["rank"]) / (r["rank_of"] - 1)
         rows.append({"indicator": ind.id, "label": ind.name(lang), "percentile": round(pct, 1),
                      "value_label": f"{fmt_value(ind, lang)(r['value'])} ({int(r['year'])})",
-                     "hover": t("chart.position_hover", lang, rank=int(r["rank"]), of=int(r["rank_of"])),
+                     "hover": t("chart.position_hover", lang, rank=fmt_num(int(r["rank"]), 0, lang), of=fmt_num(int(r["rank_of"]), 0, lang)),
                      "value": r["value"], "year": int(r["year"]), "rank": int(r["rank"]), "of": int(r["rank_of"])})
     if ctx.is_area or not rows:
         return ChartResult("position", message=t("chart.position_none", lang), title=title)
@@ -513,9 +513,14 @@ def position(ctx: ProfileContext, cards: pd.DataFrame) -> ChartResult:
                                  axis_title=t("chart.position_axis", lang, level=level_pl),
                                  median_label=t("chart.position_median", lang))
     best, worst = df.iloc[0], df.iloc[-1]
+    # the sentence says what each number is: the value with its unit, and the percentile as the
+    # share of units it is better (best) or worse (weakest) than — never a bare percentile that
+    # reads like the indicator's value ("udział … (15%)" when the share is 23,6 %)
+    value_of = {r["indicator"]: fmt_value(ctx.indicators[r["indicator"]], lang)(r["value"]) for r in rows}
     takeaway = t("chart.takeaway.position", lang, name=ctx.short_name, best=lower_first(best["label"]),
-                 best_pct=fmt_num(best["percentile"], 0, lang), worst=lower_first(worst["label"]),
-                 worst_pct=fmt_num(worst["percentile"], 0, lang), level=level_pl)
+                 best_value=value_of[best["indicator"]], best_pct=fmt_num(best["percentile"], 0, lang),
+                 worst=lower_first(worst["label"]), worst_value=value_of[worst["indicator"]],
+                 worst_pct=fmt_num(100 - worst["percentile"], 0, lang), level=level_pl)
     note = t("chart.position_note", lang, level=level_pl)
     if len(df) < total:
         note += " " + t("chart.position_subset", lang, k=POSITION_EACH_END, n=total)

@@ -15,6 +15,7 @@ import pandas as pd
 from domain import strategy as D
 from domain.palettes import ROLE_COLOURS, text_colour_on
 from i18n import fmt_num, t
+from i18n import unit_after as i18n_unit_after
 from presentation.charts import _figure, _tickformat
 
 PLAN_COLOUR = "#000000"
@@ -56,19 +57,13 @@ def target_figure(tp, *, name: str, unit: str, decimals: int, lang: str, subject
     return _figure(data, layout, lang=lang, height=height, title=name)
 
 
-_PERSONS = {"one": "osoba", "few": "osoby", "many": "osób"}
-
-
 def unit_after(value: float | None, unit: str, lang: str) -> str:
     """The unit as written after ``value``: the catalogue's "osoby" takes the Polish plural form
-    (1 osoba, 2–4 osoby except 12–14, else osób; a fraction: osoby); other units unchanged."""
-    if lang != "pl" or unit != "osoby" or value is None or value != value:
+    (1 osoba, 2–4 osoby except 12–14, else osób; a fraction: osoby); the one rule of
+    ``i18n.plurals`` (also "osoby na km²", "rodziny"); other units unchanged."""
+    if value is None or value != value:
         return unit
-    if float(value) != int(value):
-        return "osoby"
-    from domain.areas import plural_form
-
-    return _PERSONS[plural_form(int(value), "pl")]
+    return i18n_unit_after(value, unit, lang, keep_count_word=True)
 
 
 def target_summary(tp, *, name: str, unit: str, decimals: int, lang: str) -> str:

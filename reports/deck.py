@@ -68,10 +68,37 @@ def _title(slide, text: str, *, size: int = 28) -> None:
     shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
 
 
+FOOTER_BAND = Inches(0.55)  # the strip under the slide's content the footer may use
+FOOTER_BOTTOM = Inches(0.05)  # kept free under the footer (inside the slide)
+FOOTER_INSETS = Inches(0.1)  # python-pptx text boxes: 0.05 in above and below the text
+CHAR_EM = 0.55  # average character width of the theme's sans font, in em (a safe estimate)
+LINE_SPACING = 1.2
+
+
+def footer_layout(text: str, width: int) -> tuple[str, int, int]:
+    """(text, font size in pt, box height in EMU) of a footer that fits the band under the slide's
+    content: the largest size from 11 pt down to 8 pt whose wrapped lines (estimated from the text
+    length) fit; at 8 pt a still longer text is cut with "…" (the full source list is on the closing
+    slide and in the speaker notes)."""
+    usable = FOOTER_BAND - FOOTER_BOTTOM - FOOTER_INSETS
+    inner = width - Inches(0.2)  # left and right insets
+    for size in (11, 10, 9, 8):
+        per_line = max(1, int(inner / Pt(size * CHAR_EM)))
+        lines = -(-len(text) // per_line)
+        if lines * Pt(size * LINE_SPACING) <= usable:
+            return text, size, int(lines * Pt(size * LINE_SPACING) + FOOTER_INSETS)
+    per_line = max(1, int(inner / Pt(8 * CHAR_EM)))
+    max_lines = int(usable // Pt(8 * LINE_SPACING))
+    cut = text[: per_line * max_lines - 1].rsplit(" ", 1)[0].rstrip(";,. ") + "…"
+    return cut, 8, int(max_lines * Pt(8 * LINE_SPACING) + FOOTER_INSETS)
+
+
 def _footer(slide, text: str) -> None:
-    box = slide.shapes.add_textbox(MARGIN, H - Inches(0.55), W - 2 * MARGIN, Inches(0.4))
+    width = W - 2 * MARGIN
+    text, size, height = footer_layout(text, width)
+    box = slide.shapes.add_textbox(MARGIN, H - FOOTER_BOTTOM - height, width, height)
     box.name = "Source footer"
-    _text(box.text_frame, text, size=11, color=MUTED)
+    _text(box.text_frame, text, size=size, color=MUTED)
 
 
 def _notes(slide, parts) -> None:
@@ -179,9 +206,9 @@ def build_deck(model: ReportModel) -> bytes:
             if model.is_area:
                 fourth = k.coverage or "–"
             else:
-                fourth = f"{k.national_rank} / {fmt_num(k.national_of, 0, lang)}" if k.national_rank else "–"
+                fourth = f"{fmt_num(k.national_rank, 0, lang)} / {fmt_num(k.national_of, 0, lang)}" if k.national_rank else "–"
             cells = [k.name, with_unit(k.value_text, k.value, k.unit, lang, k.decimals) or "–", str(k.year), fourth,
-                     f"{k.peer_rank} / {fmt_num(k.peer_of, 0, lang)}" if k.peer_rank else "–"]
+                     f"{fmt_num(k.peer_rank, 0, lang)} / {fmt_num(k.peer_of, 0, lang)}" if k.peer_rank else "–"]
             for c, text in enumerate(cells):
                 _text(table.cell(r, c).text_frame, text, size=13, bold=(c == 1),
                       align=PP_ALIGN.LEFT if c == 0 else PP_ALIGN.RIGHT)

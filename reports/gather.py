@@ -24,7 +24,8 @@ from presentation.profile_context import (ProfileContext, build as build_context
                                         level_plural, members_only, statement_text)
 from domain.narrative import MIN_PEERS
 from i18n import fmt_num, t
-from i18n.plural import unit_after, with_unit
+from i18n import unit_after as unit_form
+from i18n.plural import with_unit
 from reports.locator import Locator, context_features
 from reports.model import ChartItem, Fact, KeyIndicator, ReportModel, source_refs
 from reports.source import as_source
@@ -108,7 +109,8 @@ def short_source(row: dict, ctx: ProfileContext) -> str:
     method, n, of = row.get("method", "source"), row.get("n"), row.get("of")
     if method == "aggregated" and of == of and of:
         key = "report.coverage_gminy" if ctx.is_area else "report.coverage"
-        return t("report.computed_source", ctx.lang, source=base, coverage=t(key, ctx.lang, n=int(n), of=int(of)))
+        return t("report.computed_source", ctx.lang, source=base, coverage=t(key, ctx.lang, n=fmt_num(int(n), 0, ctx.lang),
+                                                                                of=fmt_num(int(of), 0, ctx.lang)))
     if method in ("aggregated", "derived"):
         return t("report.derived_source", ctx.lang, source=base)
     return base
@@ -127,10 +129,12 @@ def key_indicators(ctx: ProfileContext, cards: pd.DataFrame) -> list[KeyIndicato
         computed = r.get("method", "source") != "source"
         coverage = ""
         if ctx.is_area and r.get("of") == r.get("of") and r.get("of"):
-            coverage = t("areas.coverage", lang, n=int(r["n"]), of=int(r["of"]))
+            coverage = t("areas.coverage", lang, n=fmt_num(int(r["n"]), 0, lang), of=fmt_num(int(r["of"]), 0, lang))
         rows.append(KeyIndicator(
             indicator_id=ind.id, name=ind.name(lang), value=float(r["value"]),
-            value_text=fmt_num(r["value"], ind.decimals, lang), unit=ind.unit(lang), year=int(r["year"]),
+            value_text=fmt_num(r["value"], ind.decimals, lang),
+            unit=unit_form(fmt_num(r["value"], ind.decimals, lang), ind.unit(lang), lang, keep_count_word=True),
+            year=int(r["year"]),
             source=short_source(r, ctx), category=t(f"category.{ind.category}", lang),
             national_rank=int(r["rank"]) if pd.notna(r["rank"]) else None,
             national_of=int(r["rank_of"]) if pd.notna(r["rank"]) else None,
@@ -194,8 +198,8 @@ def narrative(ctx: ProfileContext, keys: list[KeyIndicator]) -> list[str]:
     for k in keys:
         if k.indicator_id not in heads:
             continue
-        text = t("report.narrative_value", lang, name=k.name, value=k.value_text,
-                 unit=unit_after(k.value, k.unit, lang, k.decimals), year=k.year)
+        text = t("report.narrative_value", lang, name=k.name,
+                 value=with_unit(k.value_text, k.value, k.unit, lang, k.decimals), year=k.year)
         if k.national_rank:
             text += " " + t("report.narrative_rank", lang, rank=k.national_rank, of=fmt_num(k.national_of, 0, lang),
                             level=level_plural(ctx.level, lang))

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from loaders.catalogue import licence_text
+
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -49,7 +51,8 @@ def source_refs(ids, sources: pd.DataFrame, lang: str) -> tuple[SourceRef, ...]:
     """SourceRefs of the source ids (rows of Store.sources(), in their order)."""
     wanted = set(ids)
     return tuple(SourceRef(id=r["id"], publisher=r[f"publisher_{lang}"], title=r[f"title_{lang}"],
-                           vintage=str(r["vintage"]), licence=str(r["licence"]), origin=str(r["origin"]))
+                           vintage=str(r["vintage"]), licence=licence_text(str(r["licence"]), lang),
+                           origin=str(r["origin"]))
                  for r in sources.to_dict("records") if r["id"] in wanted)
 
 
@@ -152,6 +155,9 @@ class ColumnDoc:
     name: str  # the column header as written
     definition: str = ""
     unit: str = ""
+    # decimals shown in a spreadsheet: one for the column, one per row (e.g. a value column whose
+    # rows are different indicators), "year" for years (no thousands separator); None = automatic
+    decimals: int | tuple[int, ...] | str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from i18n import t
+from i18n import fmt_num, t
 from reports.model import ColumnDoc, ReportModel
 
 
@@ -31,8 +31,31 @@ def key_indicator_frame(model: ReportModel) -> tuple[pd.DataFrame, tuple[ColumnD
     for c, _, _ in cols:
         if c.startswith(("report.col_rank", "report.col_of")):
             frame[t(c, lang)] = frame[t(c, lang)].astype("Int64")
-    docs = tuple(ColumnDoc(t(c, lang), t(d, lang)) for c, d, _ in cols)
+    decimals = {"report.col_value": tuple(k.decimals for k in ks), "report.col_year": "year"}
+    docs = tuple(ColumnDoc(t(c, lang), t(d, lang), decimals=decimals.get(c, 0 if c.startswith(("report.col_rank",
+                                                                                               "report.col_of")) else None))
+                 for c, d, _ in cols)
     return frame, docs
+
+
+def display_frame(model: ReportModel) -> "pd.io.formats.style.Styler":
+    """The key-indicators table for the screen: numbers stay numbers (sortable), shown as the
+    report prints them — each value with its indicator's decimals in the reader's format
+    ("809 168", "17,2", "−0,62"), ranks with thousands separators, years as they are. The
+    indicator id (last column) is left out."""
+    lang = model.lang
+    frame, docs = key_indicator_frame(model)
+    frame = frame.drop(columns=frame.columns[-1])
+    value_col = t("report.col_value", lang)
+    styler = frame.style
+    for i, k in enumerate(model.key_indicators):
+        styler = styler.format(lambda v, d=k.decimals: fmt_num(v, d, lang), subset=pd.IndexSlice[[i], [value_col]])
+    for doc in docs:
+        if doc.name in frame.columns and doc.decimals == 0:
+            styler = styler.format(lambda v: "–" if pd.isna(v) else fmt_num(v, 0, lang), subset=[doc.name])
+        elif doc.name in frame.columns and doc.decimals == "year":
+            styler = styler.format(lambda v: "–" if pd.isna(v) else str(int(v)), subset=[doc.name])
+    return styler
 
 
 def extra_sheets(model: ReportModel) -> tuple:

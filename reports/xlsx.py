@@ -15,8 +15,9 @@ from numbers import Real
 import pandas as pd
 import xlsxwriter
 
-from i18n import t
+from i18n import fmt_when, t
 from reports.cells import is_dangerous, is_missing, plain
+from presentation.table_format import auto_decimals
 from reports.model import ExportMeta
 
 MAX_URL = 2000  # Excel's hyperlink limit is 2,079 characters; longer permalinks are plain text
@@ -40,7 +41,15 @@ class _Writer:
         self.bold = wb.add_format({"bold": True})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 
-    def cell(self, ws, r: int, c: int, value, *, bold: bool = False) -> None:
+        self.wb = wb
+        self.num_formats: dict[str, object] = {}
+
+    def num_format(self, code: str):
+        if code not in self.num_formats:
+            self.num_formats[code] = self.wb.add_format({"num_format": code})
+        return self.num_formats[code]
+
+    def cell(self, ws, r: int, c: int, value, *, bold: bool = False, decimals: int | str | None = None) -> None:
         value = plain(value)
         if is_missing(value):
             ws.write_blank(r, c, None)
@@ -51,13 +60,37 @@ class _Writer:
             if x != x or x in (float("inf"), float("-inf")):
                 ws.write_blank(r, c, None)
             else:
-                ws.write_number(r, c, x, self.bold if bold else None)
+                fmt = self.bold if bold else self.num_format(number_format(x, decimals))
+                ws.write_number(r, c, x, fmt)
         else:
             text = str(value)
             if is_dangerous(text):
                 ws.write_string(r, c, text, self.quoted_bold if bold else self.quoted)
             else:
                 ws.write_string(r, c, text, self.bold if bold else None)
+
+
+def number_format(x: float, decimals: int | str | None = None) -> str:
+    """Excel number format of a numeric cell: thousands grouped ("#,##0" shows "809 168" in a
+    Polish Excel and "809,168" in an English one), fixed decimals; years without grouping."""
+    if decimals == "year":
+        return "0"
+    d = auto_decimals(x) if decimals is None else int(decimals)
+    return "#,##0" + ("." + "0" * d if d > 0 else "")
+
+
+def _decimals_by_column(table: pd.DataFrame, meta: ExportMeta) -> dict[int, object]:
+    """Column position -> decimals (int, per-row tuple, "year") from the column docs, and years
+    recognised by a year header with whole numbers 1900–2100."""
+    docs = {c.name: c.decimals for c in meta.columns if getattr(c, "decimals", None) is not None}
+    year_words = {t("report.col_year", lang).casefold() for lang in ("pl", "en")} | {"rok", "year"}
+    out: dict[int, object] = {}
+    for c, name in enumerate(table.columns):
+        if str(name) in docs:
+            out[c] = docs[str(name)]
+        elif str(name).casefold() in year_words:
+            out[c] = "year"
+    return out
 
 
 def build_xlsx(table: pd.DataFrame, meta: ExportMeta) -> bytes:
@@ -71,9 +104,13 @@ def build_xlsx(table: pd.DataFrame, meta: ExportMeta) -> bytes:
     ws = wb.add_worksheet(data_name)
     for c, name in enumerate(table.columns):
         w.cell(ws, 0, c, str(name), bold=True)
+    decimals = _decimals_by_column(table, meta)
     for r, row in enumerate(table.itertuples(index=False, name=None), start=1):
         for c, v in enumerate(row):
-            w.cell(ws, r, c, v)
+            d = decimals.get(c)
+            if isinstance(d, tuple):
+                d = d[r - 1] if r - 1 < len(d) else None
+            w.cell(ws, r, c, v, decimals=d)
     if len(table.columns):
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(table), 1), len(table.columns) - 1)
@@ -96,7 +133,7 @@ def build_xlsx(table: pd.DataFrame, meta: ExportMeta) -> bytes:
     exported = meta.exported or dt.datetime.now().replace(microsecond=0)
     rows: list[tuple] = [
         (t("report.meta_title", lang), meta.title),
-        (t("report.meta_exported", lang), exported.isoformat(sep=" ")),
+        (t("report.meta_exported", lang), fmt_when(exported, lang)),
         (t("report.meta_language", lang), lang),
         (t("report.meta_rows", lang), len(table)),
         (t("report.meta_permalink", lang), meta.permalink),

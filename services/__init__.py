@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.catalogue import Indicator
+from loaders.catalogue import licence_text  # noqa: F401 - the stored (English) licence in the reader's language
 from presentation.labels import picker_order, unit_labels
 from settings import get_settings
 from store.db import Store, StoreError, StoreUnavailable

@@ -49,7 +49,7 @@ def ranking(ingest: str, indicator: str, year: int, level: str) -> pd.DataFrame:
     u = units(ingest)
     u = u.loc[u["level"] == level]
     vals = store().level_values(indicator, int(year), level)
-    return ranking_frame(u, vals, ind.polarity, geometry_codes(ingest, level))
+    return ranking_frame(u, vals, ind.judging_polarity, geometry_codes(ingest, level))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)

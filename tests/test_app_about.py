@@ -33,8 +33,11 @@ def test_every_source_with_publisher_licence_vintage_and_use(app, lang, sqlite_s
     assert {s[f"title_{lang}"] for s in SOURCES} <= set(cards), set(cards)
     for s in SOURCES:
         text = cards[s[f"title_{lang}"]]
-        for field in (f"publisher_{lang}", "licence", "vintage"):
+        licence = "licence_pl" if lang == "pl" else "licence"  # issue 18: no English licence in Polish
+        for field in (f"publisher_{lang}", licence, "vintage"):
             assert str(s[field]) in text, (s["id"], field)
+        if lang == "pl":
+            assert s["licence"] not in text, s["id"]
         if s["id"] in used:
             assert t("about.source_direct", lang, n=0, names="").split("0")[0] in text, s["id"]
         else:
@@ -43,3 +46,15 @@ def test_every_source_with_publisher_licence_vintage_and_use(app, lang, sqlite_s
     # GUS table IV gives gmina population; the app adds it up for powiaty, voivodeships and Poland
     assert ("Ludność ogółem" if lang == "pl" else "Population, total") in vital
     assert t("about.source_aggregated", lang, n=0, names="").split("0")[0] in vital
+
+
+def test_ingest_time_is_a_polish_date_not_an_iso_timestamp(app):
+    import re
+    app.run()
+    app.switch_page("pages/o_danych.py").run()
+    assert not app.exception
+    captions = " ".join(c.value for c in app.caption)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", captions), captions
+    months = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
+              "października", "listopada", "grudnia")
+    assert any(m in captions for m in months) and "UTC" in captions

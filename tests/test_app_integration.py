@@ -61,7 +61,7 @@ def test_area_profile_compares_the_area_with_its_own_gminy(app):
     # GUS 2024: 809,168 + 28,079 + 69,791 + 43,999 residents; the area's total is not ranked
     # against its own gminy, and the card says so
     m = metrics(at)
-    assert m["Ludność ogółem"] == "951\xa0037 osoby"
+    assert m["Ludność ogółem"] == "951\xa0037 osób"
     assert "To suma gmin obszaru — nie porównujemy jej z pojedynczymi gminami." in body
     # a rate is ranked among the four gminy (the "of" counts the area): coverage on every card
     assert "wśród gmin obszaru:" in body and "z 5 (1 = najlepiej)" in body
@@ -193,7 +193,7 @@ def test_every_comparison_tab_works_for_an_area(app, tab):
         # Kraków 2019 own revenue per capita leads; the area (4,638.93 zł) is second
         assert labels[0].startswith("1. Kraków") and labels[1] == "2. Obszar (4 gminy)"
     if tab == "distribution":
-        assert [d.name for d in figs[0].data] == ["wszystkie 2477 gmin", "gminy obszaru (4)"]
+        assert [d.name for d in figs[0].data] == ["wszystkie 2\xa0477 gmin", "gminy obszaru (4)"]
 
 
 def test_area_ranking_among_powiaty_of_similar_size(app):

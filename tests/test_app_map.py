@@ -180,3 +180,22 @@ def test_english(app):
     spec = map_spec(app)
     assert spec["layout"]["separators"] == ".,"
     assert "computed from" in " ".join(d.get("hovertemplate", "") for d in spec["data"])
+
+
+# -- issue 18: English level names; palettes explained ------------------------------------------
+def test_english_level_control_is_english_and_palettes_are_explained(app):
+    open_map(app, lang="en", level="gmina", indicator="population_total", year="2024")
+    seg = app.segmented_control[0]
+    shown = " | ".join(o.content for o in seg.proto.options)  # the labels as drawn
+    # English terms as in GUS English publications (gmina, powiat, voivodeship), short enough to fit
+    assert shown == "Gminas | Powiats | Voivodeships"
+    pal = next(s for s in app.selectbox if s.label == "Colour palette")
+    assert pal.format_func(pal.value).startswith("Yellow–green–blue")
+    assert "Lighter = less, darker = more" in texts(app)  # population is descriptive (neutral)
+
+
+def test_polish_palette_caption_says_what_light_and_dark_mean(app):
+    open_map(app, level="gmina", indicator="deaths_per_1000", year="2024")
+    pal = next(s for s in app.selectbox if s.label == "Paleta kolorów")
+    assert "(YlGnBu)" in pal.format_func(pal.value) or "(" in pal.format_func(pal.value)
+    assert "Ciemniej = mniej, czyli lepiej" in texts(app)  # fewer deaths per 1 000 = better

@@ -72,8 +72,8 @@ def test_profile_permalink_with_knn_peers(app):
     dist = table["Odległość"].str.replace(",", ".").astype(float)  # Polish decimal comma
     assert dist.is_monotonic_increasing and dist.iloc[0] > 0
     # GUS 2024: 15,359 residents; the card says so with year, ranks and source
-    assert metrics(at)["Ludność ogółem"] == "15\xa0359 osoby"
-    assert "Dane za 2024 · 508. miejsce z 2477 gmin" in body
+    assert metrics(at)["Ludność ogółem"] == "15\xa0359 osób"
+    assert "Dane za 2024 · 508. miejsce z 2\xa0477 gmin" in body
     assert "Źródło: GUS – „Ludność. Stan i struktura oraz ruch naturalny" in body
     assert at.segmented_control[0].value == "knn" and at.slider[0].value == 10
     assert url(at)["peers"] == "knn:k=10"
@@ -147,7 +147,7 @@ def test_powiat_profile_has_crime_cards_and_land_powiat_peers(app):
     # crimes are published for powiaty only (Police via BDL): 2019 = 29.3 per 1,000 (computed by us)
     assert metrics(at)["Przestępstwa na 1000 mieszkańców"] == "29,3"
     assert "na 1000 mieszkańców" in body  # the long unit is written under the value
-    assert "Ludność ogółem" in metrics(at) and metrics(at)["Ludność ogółem"] == "87\xa0255 osoby"
+    assert "Ludność ogółem" in metrics(at) and metrics(at)["Ludność ogółem"] == "87\xa0255 osób"
     assert "wyliczone z jednostek składowych, dane z 6 z 6 jednostek" in body  # roll-up coverage stated
 
 

@@ -20,8 +20,20 @@ def test_start_page_shows_krakow_population_with_year_unit_and_source(app):
     table = frame_text(app)
     # GUS 2024 table IV: Kraków 809,168 residents on 31.12.2024 — Polish number format
     assert "809\xa0168" in table
-    assert "Ludność ogółem" in table and "2024" in table and "osoby" in table
+    assert "Ludność ogółem" in table and "2024" in table and "osób" in table
     assert "GUS" in table
+
+
+def test_start_page_headline_cards_use_plural_forms(app):
+    """Issue 18: "809 168 osoby" must read "809 168 osób" (and the table's unit fits its number)."""
+    app.query_params["unit"] = "1261011"
+    app.run()
+    assert not app.exception
+    metrics = {m.label: m.value.replace("\xa0", " ") for m in app.metric}
+    assert metrics["Ludność ogółem"] == "809 168 osób"
+    rows = app.dataframe[0].value
+    pop = rows.loc[rows.iloc[:, 1] == "Ludność ogółem"].iloc[0]
+    assert "osób" in pop.tolist() and "osoby" not in pop.tolist()
 
 
 def test_english_switch_translates_and_formats_numbers(app):

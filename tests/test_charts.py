@@ -140,3 +140,44 @@ def test_sparkline_dots_the_gap_and_needs_two_points():
     assert 'aria-label="Ludność 2016–2019"' in svg
     assert sparkline_svg(years=[2024], values=[1.0], label="x") == ""
     assert sparkline_svg(years=[2023, 2024], values=[float("nan"), 1.0], label="x") == ""
+
+
+# -- issue 18: numbers on charts ---------------------------------------------------------------
+def test_axis_ticks_trim_pointless_decimals():
+    """'0,00 … 7 000,00' was d3 ',.2f': ticks now trim trailing zeros (',.2~f' -> 7 000; 0,5)."""
+    frame = pd.DataFrame([{"code": "A", "label": "A", "value": 7277.31, "rank": 1, "text": "7 277,31"},
+                          {"code": "U", "label": "U", "value": 120.5, "rank": 2, "text": "120,50"}])
+    fig = charts.ranking_figure(frame=frame, unit="U", median=3000.0, median_label="mediana", x_title="x",
+                                decimals=2, lang="pl")
+    assert fig.layout.xaxis.tickformat == ",.2~f"
+    assert charts._tickformat(0) == ",.0~f"
+
+
+def test_ranking_leaves_room_for_the_top_bar_label_and_keeps_the_median_under_the_labels():
+    frame = pd.DataFrame([{"code": "A", "label": "Alfa", "value": 7277.31, "rank": 1, "text": "7 277,31"},
+                          {"code": "U", "label": "Unit", "value": 3000.0, "rank": 2, "text": "3 000,00"},
+                          {"code": "B", "label": "Beta", "value": 10.0, "rank": 3, "text": "10,00"}])
+    fig = charts.ranking_figure(frame=frame, unit="U", median=3000.0, median_label="mediana", x_title="x",
+                                decimals=2, lang="pl")
+    lo, hi = fig.layout.xaxis.range
+    assert lo == 0 and hi >= 7277.31 * 1.15  # the outside label of the longest bar is inside the plot
+    assert fig.layout.shapes[0].layer == "below"  # the median line is drawn under bars and numbers
+
+
+def test_log_axis_reads_1_2_5_with_thousands():
+    f = pd.DataFrame({"code": ["U", "P", "O"], "label": ["Unit", "Peer", "Other"], "x": [1200.0, 3400.0, 9100.0],
+                      "y": [1.0, 2.0, 3.0], "role": ["unit", "peer", "other"], "x_text": ["a", "b", "c"],
+                      "y_text": ["1", "2", "3"]})
+    fig = charts.scatter_figure(frame=f, x_title="X", y_title="Y", lang="pl", x_log=True,
+                                names={"unit": "Unit", "peer": "grupa", "other": "pozostałe"})
+    assert list(fig.layout.xaxis.tickvals) == [1000, 2000, 5000, 10000]
+    assert fig.layout.xaxis.tickmode == "array" and fig.layout.xaxis.tickformat == ",~f"
+    assert fig.layout.separators == ",\u00a0"  # 1 000, 2 000 in Polish
+    assert charts.log_ticks([3, 250_000]) == [10, 100, 1000, 10_000, 100_000]  # wide: powers of ten
+
+
+def test_position_chart_midline_is_drawn_under_the_value_labels():
+    f = pd.DataFrame({"label": ["A", "B"], "value_label": ["12,1 na 1000 mieszkańców (2024)", "23,6 % (2019)"],
+                      "percentile": [76.3, 14.7], "hover": ["", ""]})
+    fig = charts.position_figure(frame=f, unit_name="Kraków", axis_title="x", median_label="środek", lang="pl")
+    assert fig.layout.shapes[0].x0 == 50 and fig.layout.shapes[0].layer == "below"

@@ -82,3 +82,12 @@ def test_missing_mirror_is_a_clear_error(sqlite_settings, tmp_path):
     with pytest.raises(IngestError, match="data mirror not found"):
         ingest(settings)
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_reconciliation_report_flags_fire_rows_whose_name_is_not_their_code(any_store):
+    """Issue 18: 'Sawin' coded 060303 is summed into Chełm — the report names it."""
+    from loaders.gus_tables import NAME_MISMATCH
+    rep = any_store.report()
+    row = rep.loc[(rep["dataset"] == "psp_incidents_2023_2024") & (rep["detail"] == NAME_MISMATCH)]
+    assert len(row) == 1 and int(row["count"].iloc[0]) == 17
+    assert "Sawin → 060303 Chełm" in row["examples"].iloc[0] or "→" in row["examples"].iloc[0]

@@ -320,3 +320,25 @@ def test_catalogue_maps_every_measure(d):
     # the dispatcher the ingest uses gives the same frame
     if d["options"]["table"] == "fire_incidents":
         pd.testing.assert_frame_equal(gus_tables.load(MIRROR / d["path"], **d["options"]), df)
+
+
+@needs_mirror
+def test_fire_rows_whose_name_is_not_their_codes_gmina_are_flagged():
+    """Issue 18: "Sawin" coded 060303 is added to Chełm's incidents — and the report says so."""
+    df = fire()
+    flagged = df[df.skip == gus_tables.NAME_MISMATCH].drop_duplicates("name")
+    assert "Sawin → 060303 Chełm" in set(flagged.name)
+    assert len(flagged) == 17  # one per duplicated code: the row carrying a neighbour's name
+    chelm = df[(df.code == "060303") & (df.skip == "") & (df.measure == "incidents_total")]
+    sawin = df[(df.code == "060303") & (df.skip != "") & (df.measure == "incidents_total")]
+    raw = pd.read_excel(FIRE, dtype={"TERYT": str})
+    assert chelm.value.sum() == raw.loc[raw.TERYT == "060303"].filter(like="Ogółem").to_numpy().sum()
+    assert sawin.value.sum() > 0  # the flagged row's incidents are part of Chełm's total
+
+
+def test_fire_synthetic_name_mismatch_is_flagged(tmp_path):
+    rows = [FIRE_HEAD, ["020101", "w", "p", "A", 10, 4], ["020101", "w", "q", "B", 1, 0]]
+    df = gus_tables.load_fire_incidents(_xlsx(tmp_path, rows))
+    flagged = df[df.skip == gus_tables.NAME_MISMATCH]
+    assert set(flagged.name) == {"B → 020101 A"}
+    assert df[(df.skip == "") & (df.measure == "incidents_total")].value.sum() == 11

@@ -3,6 +3,8 @@ import json
 import re
 
 import numpy as np
+
+from i18n import plural
 import plotly.graph_objects as go
 import pytest
 
@@ -73,7 +75,12 @@ def test_class_trace_colours_follow_classification_and_values_sit_in_their_class
         vals = np.array([by_code[x] for x in d.locations])
         assert (vals <= c.bins[i] + 1e-9).all() and (i == 0 or (vals > c.bins[i - 1]).all())
         assert d.geojson == URL and d.featureidkey == "id"
-        assert "%{properties.pl}" in d.hovertemplate and "osoby na km²" in d.hovertemplate
+        assert "%{properties.pl}" in d.hovertemplate
+        # issue 18: the unit after the value in its plural form (3 980 osób na km², 22 osoby na km²)
+        forms = {plural(round(v), ("osoba", "osoby", "osób"), "pl") for v in vals}
+        assert len(forms) == 1 and "} " + forms.pop() + " na km² (2019)" in d.hovertemplate, d.hovertemplate
+    words = {w for d in class_traces(fig) for w in ("osoba ", "osoby ", "osób ") if "} " + w in d.hovertemplate}
+    assert {"osoby ", "osób "} <= words
 
 
 def test_lower_better_darkest_class_is_the_lowest_values(sqlite_store):

@@ -14,8 +14,8 @@ from domain.profile import profile_cards
 
 def ind(id_, polarity, category="finance", small_base=None):
     raw = {"id": id_, "name_pl": id_, "name_en": id_, "unit_pl": "%", "unit_en": "%", "category": category,
-           "definition_pl": "-", "definition_en": "-", "polarity": polarity, "aggregation": {"rule": "sum"},
-           "profile": True}
+           "definition_pl": "-", "definition_en": "-", "polarity": polarity,
+           "aggregation": {"rule": "weighted_mean", "weight": "population_total"}, "profile": True}
     if small_base:
         raw["small_base"] = small_base
     return indicator_from_dict(raw)
@@ -36,6 +36,19 @@ def cards(values: dict[str, float], small: dict[str, dict] | None = None, year=2
     small = small or {}
     return pd.DataFrame([{"indicator": k, "year": year, "value": v, "source": "src", "method": "source",
                           "small_base": small.get(k)} for k, v in values.items()])
+
+
+def test_a_count_is_never_a_strength_or_weakness_even_with_a_direction():
+    """Issue 18: a summed count (e.g. a user's BDL import with a polarity) grows with the unit's
+    size; it may differ from its peers ("notable") but is never judged."""
+    raw = {"id": "cnt", "name_pl": "c", "name_en": "c", "unit_pl": "liczba", "unit_en": "number",
+           "category": "safety", "definition_pl": "-", "definition_en": "-", "polarity": "lower_better",
+           "aggregation": {"rule": "sum"}, "profile": True}
+    inds = {"cnt": indicator_from_dict(raw)}
+    assert inds["cnt"].is_count and not inds["cnt"].judged and inds["cnt"].judging_polarity == "neutral"
+    s = N.summarise(cards({"cnt": 40.0}), inds, level({"cnt": [40.0] + PEER_VALUES}), PEERS, unit="U")
+    assert s.strengths == () and s.weaknesses == ()
+    assert [x.indicator for x in s.notable] == ["cnt"]
 
 
 def test_spread_is_iqr_over_1349_then_sd():

@@ -107,7 +107,7 @@ def test_xlsx_metadata_lists_title_date_permalink_columns_and_sources():
     ms = wb["Metadane"]
     pairs = {r[0]: r[1] for r in ms.iter_rows(values_only=True) if r[0]}
     assert pairs["Tytuł"] == "Kraków — wskaźniki"
-    assert pairs["Data eksportu"] == "2026-01-02 03:04:05"
+    assert pairs["Data eksportu"] == "2 stycznia 2026, 03:04"  # a Polish date, not ISO (issue 18)
     assert pairs["Link do widoku"] == "http://127.0.0.1:8501/raporty?unit=1261011"
     assert pairs["Liczba wierszy danych"] == 9
     cells = [v for r in ms.iter_rows(values_only=True) for v in r if v is not None]
@@ -178,3 +178,39 @@ def test_locator_png_cuts_holes():
     im = Image.open(io.BytesIO(loc.png(scale=1))).convert("RGB")
     assert im.getpixel((100, 100))[0] > 240 and im.getpixel((100, 100))[1] > 240  # hole: background
     assert im.getpixel((100, 30)) [:2] == pytest.approx((0xD5, 0x5E), abs=8)  # ring: unit colour
+
+
+# -- issue 18: spreadsheet number formats ------------------------------------------------------
+def test_xlsx_numbers_have_formats_with_sensible_decimals_and_stay_numbers():
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx.build_xlsx(frame(), meta("pl"))))
+    ws = wb["Dane"]
+    # 809 168 (whole) grouped, no decimals; -0.62 two decimals; 1.5 one; the year without grouping
+    assert (ws["B2"].value, ws["B2"].number_format) == (809168, "#,##0")
+    assert (ws["B3"].value, ws["B3"].number_format) == (-0.62, "#,##0.00")
+    assert (ws["B4"].value, ws["B4"].number_format) == (1.5, "#,##0.0")
+    assert ws["B9"].value == 1e-7 and ws["B9"].number_format.startswith("#,##0.000")
+    assert (ws["C2"].value, ws["C2"].number_format) == (2024, "0")
+    assert all(c.number_format != "General" for c in ws["B"][1:] if c.value is not None)
+
+
+def test_xlsx_column_docs_give_per_row_decimals():
+    t = pd.DataFrame({"Wskaźnik": ["Ludność", "Frekwencja", "Udział"], "Wartość": [809168.0, 17.24905822632089, 23.6]})
+    m = ExportMeta(title="x", lang="pl", columns=(ColumnDoc("Wartość", decimals=(0, 2, 1)),))
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.build_xlsx(t, m)))["Dane"]
+    assert [ws[f"B{i}"].number_format for i in (2, 3, 4)] == ["#,##0", "#,##0.00", "#,##0.0"]
+    assert ws["B3"].value == 17.24905822632089  # full precision kept, only the display is rounded
+
+
+def test_xlsx_metadata_licences_are_polish_in_a_polish_file():
+    from reports.model import source_refs
+    sources = pd.DataFrame([{"id": "gus_vital_2024", "publisher_pl": "GUS", "publisher_en": "GUS", "title_pl": "t",
+                             "title_en": "t", "vintage": "2024", "origin": "o",
+                             "licence": "GUS public statistics (re-published; repository states no licence)"}])
+    refs = source_refs(["gus_vital_2024"], sources, "pl")
+    m = ExportMeta(title="x", lang="pl", sources=refs)
+    ms = openpyxl.load_workbook(io.BytesIO(xlsx.build_xlsx(frame(), m)))["Metadane"]
+    cells = [v for r in ms.iter_rows(values_only=True) for v in r if v is not None]
+    assert "statystyka publiczna GUS (opublikowana ponownie; repozytorium nie podaje licencji)" in cells
+    assert not [c for c in cells if "repository states" in str(c)]
+    en = source_refs(["gus_vital_2024"], sources, "en")
+    assert en[0].licence.startswith("GUS public statistics")

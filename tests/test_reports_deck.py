@@ -80,3 +80,53 @@ def test_english_deck(sqlite_store, built):
     assert prs.slides[0].shapes.title.text_frame.text == "Bolesławiec"
     assert prs.slides[-1].shapes.title.text_frame.text == "Data sources"
     assert "Rural gmina" in "\n".join(texts(prs.slides[0])) or "rural" in "\n".join(texts(prs.slides[0])).lower()
+
+
+# -- issue 18: footers inside the slide, the headline says what its numbers are -----------------
+def _footer_fits(slide_height, box, size_pt) -> bool:
+    """The footer box ends above the slide's bottom edge and holds its text's estimated lines."""
+    from reports.deck import CHAR_EM, FOOTER_INSETS, LINE_SPACING
+    from pptx.util import Pt
+    text = box.text_frame.text
+    per_line = int((box.width - Inches(0.2)) / Pt(size_pt * CHAR_EM))
+    lines = -(-len(text) // per_line)
+    return box.top + box.height <= slide_height and lines * Pt(size_pt * LINE_SPACING) + FOOTER_INSETS <= box.height
+
+
+@pytest.mark.parametrize("n", [40, 200, 523, 900])
+def test_footer_layout_fits_the_band_under_the_slide(n):
+    from reports.deck import FOOTER_BAND, W, MARGIN, footer_layout
+    text = ("Źródło: GUS – Bank Danych Lokalnych; PKW; " * 40)[:n]
+    out, size, height = footer_layout(text, W - 2 * MARGIN)
+    assert 8 <= size <= 11 and height <= FOOTER_BAND
+    assert out == text or (n > 700 and out.endswith("…") and len(out) < n)
+
+
+def test_every_footer_stays_inside_the_slide(built):
+    _, prs = built
+    for i, slide in enumerate(prs.slides):
+        box = [sh for sh in slide.shapes if sh.name == "Source footer"][0]
+        size = box.text_frame.paragraphs[0].runs[0].font.size.pt
+        assert _footer_fits(prs.slide_height, box, size), (i, len(box.text_frame.text), size)
+
+
+def test_strengths_slide_says_it_compares_with_the_peer_group(built):
+    _, prs = built
+    titles = [s.shapes.title.text_frame.text for s in prs.slides if s.shapes.title is not None]
+    assert "Kraków: mocne i słabe strony na tle grupy porównawczej" in titles
+    assert not [x for x in titles if "na tle kraju" in x]
+
+
+def test_position_headline_gives_the_value_and_what_the_percent_means(built):
+    """Issue 18: 'najsłabszy — udział ludności w wieku poprodukcyjnym (15%)' read like a share of
+    15 %; the share is 23,6 % and Kraków is worse than 85 % of gminy."""
+    model, prs = built
+    head = next(c for c in model.charts if c.key == "position").takeaway.replace("\xa0", " ")
+    pos = next(c for c in model.charts if c.key == "position").data
+    worst = pos.iloc[-1]
+    assert head.startswith("Kraków: najlepszy wynik — ")
+    assert f"najsłabszy — {worst.iloc[0][0].lower() + worst.iloc[0][1:]}: " in head
+    pct = 100 - worst["Pozycja (0–100)"]
+    assert f"(gorzej niż {round(pct)}% gmin)." in head
+    assert "lepiej niż" in head and "%" in head
+    assert prs.slides[3].shapes.title.text_frame.text == next(c for c in model.charts if c.key == "position").takeaway

@@ -111,6 +111,26 @@ def test_knn_peers_from_the_url_are_used(app):
     assert table.loc[table["Wskaźnik"] == "Ludność ogółem", "Liczba jednostek w grupie"].item() == 11
 
 
+def _display(el):
+    """The text a Styler-formatted st.dataframe shows (AppTest's .value is the underlying data)."""
+    import pyarrow as pa
+    return pa.ipc.open_stream(el.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def test_report_data_table_shows_formatted_numbers_that_stay_numbers(app):
+    """Issue 18: the "Dane z raportu" table showed 809168, 17.2491, -0.6216."""
+    at = open_reports(app, unit="1261011")
+    el = at.dataframe[-1]
+    raw, shown = el.value, _display(el)
+    i = raw.index[raw["Wskaźnik"] == "Ludność ogółem"][0]
+    assert raw.loc[i, "Wartość"] == 809168  # sortable numbers underneath
+    assert shown.loc[i, "Wartość"].replace("\xa0", " ") == "809 168"
+    assert shown.loc[i, "Rok"] == "2024" and shown.loc[i, "Liczba jednostek w kraju"].replace("\xa0", " ") == "2 477"
+    for v in shown["Wartość"]:
+        assert "." not in v and (v == "–" or len(v.split(",")[-1]) <= 2 or "," not in v), v
+    assert not [v for v in shown["Wartość"] if v.count(",") == 1 and len(v.split(",")[1]) > 2]
+
+
 def test_seminar_deck_from_a_pasted_list(app):
     at = open_reports(app, unit="1261011")
     at.text_area(key="sem_paste").set_value("1261011, 0201022\nKietrz\nNibylandia").run()

@@ -32,7 +32,7 @@ def test_krakow_report_is_an_a4_pdf_with_its_real_numbers_and_sources(krakow_pl)
     text = text_of(data)
     assert "Kraków" in text
     # GUS table IV: 809,168 residents on 31.12.2024 — Polish format with its diacritics intact
-    assert "Ludność ogółem 809 168 osoby 2024" in text
+    assert "Ludność ogółem 809 168 osób 2024" in text
     assert "Najważniejsze wskaźniki" in text and "Źródła danych" in text
     for publisher in ("Państwowa Komisja Wyborcza", "GUGiK – Państwowy Rejestr Granic", "Państwowa Straż Pożarna",
                       "GUS – Bank Danych Lokalnych"):
@@ -96,3 +96,14 @@ def test_unit_names_and_user_text_are_escaped(sqlite_store, chromium):
     text = text_of(pdf.render_pdf(model))
     assert "<b>Gmina</b> & <script>alert(1)</script>" in text
     assert "=cmd|' /C calc'!A0 <i>x</i>" in text
+
+
+def test_krakow_pdf_headline_plurals_and_licences_are_polish(krakow_pl):
+    """Issue 18: the first takeaway says the value and what the percent means; 809 168 osób;
+    licences in Polish (no 'repository states no licence' in a Polish report)."""
+    _, data = krakow_pl
+    text = text_of(data).replace("\xa0", " ")
+    assert "najsłabszy — udział ludności w wieku poprodukcyjnym: 23,6 % (gorzej niż 85% gmin)" in text
+    assert "809 168 osób" in text and "809 168 osoby" not in text
+    assert "statystyka publiczna GUS" in text
+    assert "repository states" not in text and "public statistics" not in text

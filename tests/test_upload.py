@@ -216,3 +216,61 @@ def test_matching_real_frame_keeps_years_and_rows(index):
     assert m.values.sort_values("unit")[["unit", "year", "value"]].values.tolist() == [["0201011", 2024, 3.0],
                                                                                     ["1261011", 2023, 1.0]]
     assert m.report.set_index("row").loc[2, "values"] == 1
+
+
+# -- issue 18: formulas, invalid numbers, mixed encodings, how numbers were read ----------------
+def test_formulas_whose_commas_break_the_columns_are_named_not_a_missing_header():
+    data = b"teryt;rok;wartosc\n1261011;2024;=SUM(1,2,3,4);=SUM(1,2,3,4)\n0201011;2024;=SUM(1,2,3,4)\n"
+    probs = problems(data)
+    assert probs and {p.code for p in probs} <= {"formula", "formulas"} and "no_header" not in {p.code for p in probs}
+    from i18n import t
+    assert "formuły nie" in t("data.problem.formulas", "pl", value="=SUM(1,2)", detail="", max_mb=10)
+
+
+def test_formula_only_table_without_header_says_formulas():
+    probs = problems(b"kod\n=SUM(1,2)\n")
+    assert [(p.code, p.row, p.value) for p in probs] == [("formulas", 2, "=SUM(1,2)")]
+
+
+@pytest.mark.parametrize("cell", ["-inf", "inf", "NaN", "+Infinity"])
+def test_non_finite_numbers_are_invalid_numbers_not_formulas(cell):
+    probs = problems(f"teryt;rok;wartosc\n1261011;2024;{cell}\n".encode())
+    assert [(p.code, p.value) for p in probs] == [("invalid_number", cell)]
+
+
+def test_minus_or_plus_formulas_are_still_formulas():
+    probs = problems(b"teryt;rok;wartosc\n1261011;2024;-A1\n0201011;2024;+SUM(A1:A2)\n")
+    assert [p.code for p in probs] == ["formula", "formula"]
+
+
+def test_utf8_file_with_one_cp1250_line_is_read_line_by_line_and_names_the_line():
+    data = ("teryt;nazwa;rok;wartosc\n1261011;Kraków;2024;1\n".encode()
+            + "0201011;Bolesławiec;2024;2\n".encode("cp1250") + "1061011;Łódź;2024;3\n".encode())
+    p = parse_upload(data, "x.csv")
+    assert p.encoding == "utf-8"
+    assert list(p.values["name"]) == ["Kraków", "Bolesławiec", "Łódź"]  # no mojibake in the UTF-8 lines
+    assert [(n.code, n.row) for n in p.notes if n.code.startswith("mixed")] == [("mixed_encoding", 3)]
+
+
+def test_a_whole_cp1250_file_is_not_flagged():
+    p = parse_upload("teryt;nazwa;rok;wartosc\n0201011;Bolesławiec;2024;2\n".encode("cp1250"), "x.csv")
+    assert p.encoding == "cp1250" and not [n for n in p.notes if n.code.startswith("mixed")]
+
+
+@pytest.mark.parametrize("body,decimal,code,value", [
+    ("1261011;2024;1.234\n0201011;2024;2,5\n0201022;2024;3,5\n", ",", "read_thousands", 1234.0),
+    ("1261011;2024;1,234\n0201011;2024;2.5\n0201022;2024;3.5\n", ".", "read_thousands", 1234.0),
+    ("1261011;2024;1,5\n0201011;2024;2.5\n0201022;2024;3.5\n", ".", "read_decimal", 1.5),
+])
+def test_a_number_with_the_other_separator_gets_a_note_saying_how_it_was_read(body, decimal, code, value):
+    p = parse_upload(("teryt;rok;wartosc\n" + body).encode(), "x.csv")
+    assert p.decimal == decimal and p.values["value"].iloc[0] == value
+    notes = [(n.code, n.row, n.detail) for n in p.notes if n.code.startswith("read_")]
+    assert notes == [(code, 2, f"{value:g}")]
+    from i18n import t
+    assert "odczytano jako" in t(f"data.problem.{code}", "pl", value="1.234", detail="1234", max_mb=10)
+
+
+def test_unambiguous_numbers_get_no_reading_note():
+    p = parse_upload(b"teryt;rok;wartosc\n1261011;2024;1.234,5\n0201011;2024;2,5\n", "x.csv")
+    assert not [n for n in p.notes if n.code.startswith("read_")]

@@ -35,7 +35,7 @@ def test_build_an_area_then_profile_and_compare_it(web):
     text = _text(page)
     assert "Obszar: 4 gminy — Kraków, Skawina, Wieliczka, Zielonki" in text
     assert "Grupa porównawcza: gminy należące do obszaru; n = 4" in text
-    assert "951 037 osoby" in text  # GUS 2024, the four gminy summed
+    assert "951 037 osób" in text  # GUS 2024, the four gminy summed
     assert "To suma gmin obszaru — nie porównujemy jej z pojedynczymi gminami." in text
     assert "wśród gmin obszaru:" in text and "dane z 4 z 4 gmin" in text
     assert "Tylko dla gmin obszaru" in text

@@ -38,7 +38,7 @@ def test_profile_by_url_switch_peers_and_compare(web):
     assert TYPOLOGY.replace("\u00a0", " ") in _text(page)
     assert "Mocne strony" in _text(page) and "Słabe strony" in _text(page)
     # the population card: GUS 2024, Polish number format, with source
-    assert "15 359 osoby" in _text(page) and "Źródło: GUS" in _text(page)
+    assert "15 359 osób" in _text(page) and "Źródło: GUS" in _text(page)
     web.screenshot("profile-boleslawiec-typology")
 
     page.get_by_role("radio", name="Najbardziej podobne (statystycznie)").click()

@@ -11,7 +11,7 @@ def test_gmina_population_by_url(web):
     # GUS table IV: Kraków had 809,168 residents on 31.12.2024 (Polish format, non-breaking space)
     metric = page.get_by_test_id("stMetricValue").first
     metric.wait_for()
-    assert re.sub(r"\s", " ", metric.inner_text()) == "809 168 osoby"
+    assert re.sub(r"\s", " ", metric.inner_text()) == "809 168 osób"
     assert "Kraków" in page.get_by_role("heading", level=2).first.inner_text()
     web.screenshot("start-krakow")
 
