@@ -111,6 +111,8 @@ def unit_after(value, unit: str, lang: str, *, keep_count_word: bool = False, ge
     unit = (unit or "").strip()
     if not unit:
         return ""
+    if value is None or (isinstance(value, float) and value != value):
+        return unit  # no number to agree with: the unit as the catalogue writes it
     head, sep, rest = unit.partition(" ")
     if genitive and lang == "pl":
         gen = PL_UNIT_WORDS_GEN.get(head)
@@ -125,6 +127,15 @@ def unit_after(value, unit: str, lang: str, *, keep_count_word: bool = False, ge
         return unit
     word = plural(value, forms, lang)
     return (word + sep + rest).strip() if word else rest.strip()
+
+
+def with_unit(text: str, value, unit: str, lang: str = "pl", decimals: int = 0, *, genitive: bool = False) -> str:
+    """A formatted number and its agreeing unit: "809 168 osób", "72,77 %", "105" (a bare count).
+    The printed ``text`` decides the form ("2" for 2.4 → "2 osoby"); ``value`` is used when the text
+    is not a number; ``decimals`` is kept for callers that format elsewhere."""
+    shown = text if number_of(text, lang) is not None else value
+    u = unit_after(shown, unit, lang, genitive=genitive)
+    return f"{text} {u}" if u else text
 
 
 _TOKEN = re.compile(r"\{(\w+)\|([^{}]*)\}")

@@ -24,7 +24,7 @@ from domain.peers import needs_log
 from domain.profile import CARD_COLUMNS, age_structure, is_percent, level_change, peer_band, series
 from domain.rankings import rank_of, rank_series
 from i18n import fmt_num, t
-from i18n.plural import with_unit
+from i18n.plurals import with_unit
 
 AGE_GROUPS = ("population_pre_working", "population_working", "population_post_working")
 KINDS = ("trend", "ranking", "distribution", "scatter", "quadrant", "age", "position")

@@ -25,7 +25,7 @@ from domain.narrative import Statement, Summary, summarise
 from domain.profile import profile_cards, value_at, with_row
 from domain.teryt import COUNTRY
 from i18n import fmt_num, t
-from i18n.plural import with_unit
+from i18n.plurals import with_unit
 
 
 @dataclass

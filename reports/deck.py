@@ -17,7 +17,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from i18n import fmt_num, t
-from i18n.plural import with_unit
+from i18n.plurals import with_unit
 from reports import png
 from reports.model import ReportModel
 

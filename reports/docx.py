@@ -37,7 +37,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from i18n import fmt_num, has, t
-from i18n.plural import with_unit
+from i18n.plurals import with_unit
 from reports import png
 from reports.model import Fact, KeyIndicator, ReportModel
 

@@ -25,7 +25,7 @@ from presentation.profile_context import (ProfileContext, build as build_context
 from domain.narrative import MIN_PEERS
 from i18n import fmt_num, t
 from i18n import unit_after as unit_form
-from i18n.plural import with_unit
+from i18n.plurals import with_unit
 from reports.locator import Locator, context_features
 from reports.model import ChartItem, Fact, KeyIndicator, ReportModel, source_refs
 from reports.source import as_source

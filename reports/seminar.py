@@ -37,7 +37,7 @@ from pptx.util import Inches, Pt
 
 from domain.permalink import ViewState, to_query
 from i18n import fmt_num, t
-from i18n.plural import plural_form
+from i18n.plurals import category as plural_form
 from reports import gather
 from reports.deck import ACCENT, INK, MARGIN, MUTED, UNIT, H, W, _bullets, _notes, _text, _title
 from reports.model import ReportModel, SourceRef
@@ -125,7 +125,7 @@ def placement(model: ReportModel, indicator: str) -> Placement:
 
 
 def _value(k, lang: str) -> str:
-    from i18n.plural import with_unit
+    from i18n.plurals import with_unit
     return with_unit(k.value_text, k.value, k.unit, lang, k.decimals)
 
 

@@ -1,9 +1,10 @@
-"""Units agree with their number in sentences (i18n.plural): 1 osoba, 2–4 osoby except 12–14,
+"""Units agree with their number in sentences (i18n.plurals.with_unit / unit_after): 1 osoba, 2–4 osoby except 12–14,
 else osób; fractions take "osoby"; the genitive after z/do; English singular for exactly 1."""
 import pytest
 
 from domain.areas import plural_form as gminy_form
-from i18n.plural import plural_form, unit_after, with_unit
+from i18n.plurals import category as plural_form
+from i18n.plurals import unit_after, with_unit
 
 
 @pytest.mark.parametrize("n, unit", [
@@ -38,7 +39,7 @@ def test_other_units_and_bare_counts():
 
 def test_english():
     assert unit_after(1, "persons", "en") == "person" and unit_after(2, "persons", "en") == "persons"
-    assert unit_after(1.5, "persons per km²", "en", 1) == "persons per km²"
+    assert unit_after(1.5, "persons per km²", "en") == "persons per km²"
 
 
 def test_same_rule_as_the_gminy_counter():
