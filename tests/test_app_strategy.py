@@ -46,7 +46,7 @@ def open_page(app, lang, **params):
 
 
 @pytest.mark.parametrize("lang, summary, statuses", [
-    ("pl", "5 celów: 3 na dobrej drodze, 2 poza ścieżką.", ("▲ na dobrej drodze", "▼ poza ścieżką")),
+    ("pl", "5 wskaźników docelowych: 3 na dobrej drodze, 2 poza ścieżką.", ("▲ na dobrej drodze", "▼ poza ścieżką")),
     ("en", "5 targets: 3 on track, 2 off track.", ("▲ on track", "▼ off track")),
 ])
 def test_plan_page_in_both_languages(app, liszki_plan, lang, summary, statuses):
@@ -89,7 +89,7 @@ def test_latest_plan_of_the_unit_is_chosen_and_written_to_the_url(app, liszki_pl
     at = open_page(app, "pl", unit="1206072")
     qp = at.query_params.get("plan")
     assert (qp[0] if isinstance(qp, list) else qp) == str(liszki_plan)
-    assert "5 celów" in texts(at)
+    assert "5 wskaźników docelowych" in texts(at)
 
 
 def test_unit_without_plans(app, liszki_plan):
@@ -110,7 +110,7 @@ def test_public_mode_is_read_only(app, monkeypatch, liszki_plan):
     labels = {b.label for b in at.button}
     assert t("strategy.import_button", "pl") not in labels and t("strategy.delete_button", "pl") not in labels
     assert t("strategy.projects_save", "pl") not in labels
-    assert "5 celów: 3 na dobrej drodze, 2 poza ścieżką." in texts(at)
+    assert "5 wskaźników docelowych: 3 na dobrej drodze, 2 poza ścieżką." in texts(at)
     # the services refuse too (a stale tab or forged widget state cannot write)
     from services import strategy as SS
 

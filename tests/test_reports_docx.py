@@ -211,7 +211,7 @@ def test_strategy_chapter_from_a_real_plan(sqlite_store):
     paras = [p.text for p in doc.paragraphs]
     i = paras.index("10. Realizacja strategii i programów")
     assert paras[i + 1] == section.title and paras[i + 2] == section.summary
-    assert "5 celów: 3 na dobrej drodze, 2 poza ścieżką." in paras
+    assert "5 wskaźników docelowych: 3 na dobrej drodze, 2 poza ścieżką." in paras
     table = next(tb for tb in doc.tables if table_rows(tb)[0] == list(section.header))
     assert len(table.rows) == 1 + len(section.rows)
     assert not any("nie zapisano planu strategii" in p.text for p in doc.paragraphs)

@@ -31,11 +31,11 @@ def test_pdf_section(progress, sqlite_store):
     model = gather.build(StoreSource(sqlite_store), lang="pl", code="1206072", charts=(), with_map=False)
     html = pdf.render_html(replace(model, strategy=section), [])
     assert "Realizacja strategii: =Strategia 2030" in html
-    assert "5 celów: 3 na dobrej drodze, 2 poza ścieżką." in html
+    assert "5 wskaźników docelowych: 3 na dobrej drodze, 2 poza ścieżką." in html
     assert html.count("▼ poza ścieżką") == 2 and "#D55E00" in html
     data = pdf.render_pdf(replace(model, strategy=section))
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True).stdout.decode()
-    assert "Realizacja strategii" in text and "5 celów: 3 na dobrej drodze, 2 poza ścieżką." in text
+    assert "Realizacja strategii" in text and "5 wskaźników docelowych: 3 na dobrej drodze, 2 poza ścieżką." in text
     flat = " ".join(text.replace("\u00a0", " ").split())
     assert "18 754" in flat and "16 815" in flat and "poza ścieżką" in flat
     assert "Ostatnia wartość = najnowsza wartość wskaźnika po roku bazowym" in text  # the rule, stated

@@ -48,7 +48,7 @@ def test_import_plan_and_see_statuses(browser, live_app, tmp_path, plans_cleanup
         web.wait_idle()
         page.get_by_role("button", name="Importuj plan").click()
         web.wait_idle()
-        page.get_by_text("5 celów: 3 na dobrej drodze, 2 poza ścieżką.").wait_for()
+        page.get_by_text("5 wskaźników docelowych: 3 na dobrej drodze, 2 poza ścieżką.").wait_for()
         assert page.get_by_text("▲ na dobrej drodze").count() >= 3
         assert page.get_by_text("▼ poza ścieżką").count() >= 2
         page.locator(".js-plotly-plot").first.wait_for()
