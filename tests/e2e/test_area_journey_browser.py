@@ -32,6 +32,13 @@ def test_build_an_area_then_profile_and_compare_it(web):
     wait_url(page, r"/profil\?area=1206113,1206172,1219053,1261011")
     page.get_by_role("heading", name="Obszar funkcjonalny: 4 gminy").wait_for()
     web.wait_idle()
+    # fewer than 5 gminy: the page opens against the 10 most similar powiaty and says why (issue 18);
+    # the area's own gminy are one click away
+    assert "Obszar ma 4 gminy — za mało, by porównywać go z jego własnymi gminami" in _text(page)
+    page.get_by_role("radio", name="Gminy obszaru", exact=True).click()
+    web.wait_idle()
+    wait_url(page, r"peers=members")
+    page.get_by_text("Grupa porównawcza: gminy należące do obszaru; n = 4").first.wait_for()
     text = _text(page)
     assert "Obszar: 4 gminy — Kraków, Skawina, Wieliczka, Zielonki" in text
     assert "Grupa porównawcza: gminy należące do obszaru; n = 4" in text
