@@ -88,11 +88,16 @@ def test_weak_subarea_leads_to_its_indicator_card_on_the_profile(app, krakow):
     assert f"Wskaźnik z oceny syntetycznej: {leaf.name_pl}" in body
 
 
-def test_ocena_for_a_functional_area_and_bad_peers(app):
+def test_ocena_for_a_functional_area_and_bad_peers(app, app_env, monkeypatch):
     at = open_page(app, area="1206022,1206032,1206042")
     body = texts(at)
     assert "Ocena syntetyczna" in body and "3 gminy" in body
-    assert at.dataframe[0].value.shape[0] == 4  # the area + its 3 gminy
+    # fewer than 5 gminy: compared by default with the 10 most similar powiaty (as the profile)
+    assert at.dataframe[0].value.shape[0] == 11  # the area + 10 powiaty
+    from tests.conftest import make_app
+
+    members = open_page(make_app(app_env, monkeypatch), area="1206022,1206032,1206042", peers="members")
+    assert members.dataframe[0].value.shape[0] == 4  # the area + its 3 gminy
     at2 = open_page(app, unit="1261011", peers="knn:k=0")  # out of range: the default group, a notice
     assert "Miejsce w grupie" in {x.label for x in at2.metric}
 
