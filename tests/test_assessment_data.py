@@ -155,9 +155,13 @@ def test_gather_for_a_unit_and_an_area(src):
     assert f.loc["overall", "group_size"] == len(ac.ctx.group.codes) + 1
     assert f.loc["overall", "rank_low"] <= f.loc["overall", "rank"] <= f.loc["overall", "rank_high"]
     assert f.loc["gospodarczy", "name"] == "Economic dimension"
+    # fewer than 5 gminy: by default the 10 most similar powiaty (issue 18), members on request
     area = gather(src, None, None, "pl", area=("1206022", "1206032", "1206042"))
-    assert area.ctx.is_area and area.ctx.group.method == "members"
-    assert area.frame.set_index("node").loc["overall", "group_size"] <= 4
+    assert area.ctx.is_area and area.ctx.group.method == "knn"
+    assert area.frame.set_index("node").loc["overall", "group_size"] == 11
+    members = gather(src, None, "members", "pl", area=("1206022", "1206032", "1206042"))
+    assert members.ctx.group.method == "members"
+    assert members.frame.set_index("node").loc["overall", "group_size"] <= 4
 
 
 # ----------------------------------------------------------------------------------------------
@@ -204,10 +208,12 @@ def test_cli_assess_with_peers_and_area(run_cli):
     assert knn[0]["group_size"] == "11"
     custom = rows(run_cli("assess", "--teryt", "1261011", "--peers", "custom:1465011,0264011,3064011").stdout)
     assert custom[0]["node"] == "overall" and int(custom[0]["group_size"]) <= 4
-    area = run_cli("assess", "--area", "1206022,1206032,1206042", "--lang", "en")
+    area = run_cli("assess", "--area", "1206022,1206032,1206042", "--lang", "en", "--peers", "members")
     assert area.returncode == 0, area.stderr
     a = rows(area.stdout)
     assert a[0]["name"] == "Overall assessment" and int(a[0]["group_size"]) <= 4
+    default = rows(run_cli("assess", "--area", "1206022,1206032,1206042").stdout)
+    assert default[0]["group_size"] == "11"  # a 3-gmina area: the area + its 10 most similar powiaty
 
 
 @pytest.mark.parametrize("args, message", [
