@@ -81,7 +81,8 @@ def test_area_report_from_the_url(app):
     assert "Raport dla obszaru funkcjonalnego z adresu strony (3 gminy)" in text
     assert "Obszar funkcjonalny: 3 gminy" in text
     assert "Gminy: Iwanowice, Jerzmanowice-Przeginia, Kraków" in text  # the code that is no gmina is dropped
-    assert "Grupa porównawcza:** gminy należące do obszaru; n = 3" in text
+    # fewer than 5 gminy: compared with the 10 most similar powiaty by default (issue 18)
+    assert "Grupa porównawcza:** 10 powiatów najbardziej podobnych do obszaru" in text
     table = at.dataframe[-1].value
     assert "Miejsce w kraju" not in table.columns  # an area has no national rank, it has coverage
     assert set(table["Pokrycie"]) == {"dane z 3 z 3 gmin"}
