@@ -14,6 +14,7 @@ import streamlit as st
 
 import services
 from components import a11y, device, embed, state, subject
+from presentation import assessment_scores as SCORES
 from presentation import profile_context
 from presentation.labels import gminy_word, source_lookup
 from presentation.profile_context import group_text
@@ -27,6 +28,7 @@ from domain.classify import (DEFAULT_K, DEFAULT_METHOD, MAX_K, METHODS, MIN_K, C
 from domain.rankings import window
 from i18n import fmt_num, fmt_unit, t
 from services import areas as areas_svc
+from services import assessment as SAS
 from services import map as smap
 from services import profile as SP
 
@@ -113,6 +115,17 @@ def source_caption(frame: pd.DataFrame, indicator: Indicator, indicators: dict[s
     if indicator.notes(lang):
         parts.append(indicator.notes(lang))
     return "  \n".join(parts)
+
+
+def score_caption(ingest: str, frame: pd.DataFrame, ind: Indicator, p: MapParams, sel_row: pd.DataFrame,
+                  lang: str) -> str:
+    """The source note of an assessment score: derived, each unit against its own group, the
+    leaves' reference years, the method link (and the selected unit's /ocena page)."""
+    code = sel_row["code"].iloc[0] if len(sel_row) else None
+    name = sel_row["name"].iloc[0] if len(sel_row) else None
+    return SCORES.map_caption(ind, SAS.reference_years(ingest, p.level), level=p.level, year=p.year, lang=lang,
+                              n_scored=int(frame["value"].notna().sum()), n_units=len(frame), unit_code=code,
+                              unit_name=name)
 
 
 def geometry_note(frame: pd.DataFrame, lang: str) -> str | None:
@@ -351,7 +364,7 @@ def render(ingest: str | None, lang: str) -> None:
         st.warning(t("start.no_data", lang), icon="📂")
         st.code("python cli.py ingest", language="bash")
         return
-    indicators = services.indicators(ingest)
+    indicators = smap.map_indicators(ingest)  # the store's and the assessment's scores
     available = smap.availability(ingest)
     p = resolve(state.view(), available, indicators)
     if p is None:
@@ -405,8 +418,11 @@ def render(ingest: str | None, lang: str) -> None:
         note = geometry_note(frame, lang)
         if note:
             st.caption(note)
-        st.caption(source_caption(frame, ind, indicators, services.sources(ingest), level=p.level, year=p.year,
-                                  lang=lang))
+        if SCORES.is_score(ind.id):
+            st.caption(score_caption(ingest, frame, ind, p, sel_row, lang))
+        else:
+            st.caption(source_caption(frame, ind, indicators, services.sources(ingest), level=p.level, year=p.year,
+                                      lang=lang))
         embed.control("map", key="embed_map_ctl", title=title)
     with right:
         _ranking(frame, ind, p, lang, selected, phone)
@@ -430,10 +446,14 @@ def selected_summary(frame: pd.DataFrame, selected: str | None, *, indicator: In
     r = row.iloc[0]
     if pd.isna(r["value"]):
         return t("rank.selected_no_data", lang, name=r["name"], year=year)
-    return t("rank.selected", lang, name=r["name"], value=fmt_unit(r["value"], indicator.decimals,
+    text = t("rank.selected", lang, name=r["name"], value=fmt_unit(r["value"], indicator.decimals,
                                                                    indicator.unit(lang), lang),
              rank=int(r["rank"]), n=fmt_num(int(r["n_ranked"]), 0, lang),
              units=t(f"map.units_gen.{level}", lang), pct=int(r["percentile"]))
+    if "group_rank" in frame.columns and pd.notna(r["group_rank"]):  # an assessment score: its rank in its group
+        text += " " + t("assessmap.selected_group", lang, rank=int(r["group_rank"]),
+                        n=fmt_num(int(r["group_size"]), 0, lang), units=t(f"map.units_gen.{level}", lang))
+    return text
 
 
 def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selected: str | None,
@@ -477,7 +497,7 @@ def _ranking(frame: pd.DataFrame, ind: Indicator, p: MapParams, lang: str, selec
 def render_embed(ingest: str, lang: str, height: int, *, compact: bool = False) -> str | None:
     """The classed map of the URL's state with its legend and subject outline — no controls, no
     ranking, no histogram. Returns the sources line for the embed footer (None: nothing drawn)."""
-    indicators = services.indicators(ingest)
+    indicators = smap.map_indicators(ingest)
     p = resolve(state.view(), smap.availability(ingest), indicators)
     if p is None:
         st.info(t("map.nothing", lang), icon="📂")
@@ -509,6 +529,8 @@ def render_embed(ingest: str, lang: str, height: int, *, compact: bool = False) 
                                                   lang=lang),
                lang=lang, key="embed_map", config={**PLOT_CONFIG, "scrollZoom": False,
                                                    "topojsonURL": smap.basemap_url()}, theme=None)
+    if SCORES.is_score(ind.id):  # derived by the app: say so and where the method is
+        return t("assessmap.embed_source", lang)
     have = frame.loc[frame["value"].notna()]
     lookup = source_lookup(services.sources(ingest), lang)
     return "; ".join(lookup[s] for s in sorted(set(have["source"].dropna())) if s in lookup)

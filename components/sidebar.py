@@ -9,6 +9,7 @@ from components import state, subject
 from domain import search
 from presentation.labels import gminy_word
 from presentation.navigation import page_path
+from presentation.assessment_scores import is_score
 from i18n import LANGS, t
 
 
@@ -94,7 +95,9 @@ def validate_indicator(ingest: str) -> None:
     """An ``indicator=`` the store does not know is named in a warning (the map page's words) and
     dropped from the view and the URL, on every page."""
     v = state.view()
-    if v.indicator and v.indicator not in services.indicators(ingest):
+    # an assessment score (ocena_*) is a valid indicator= for /mapa and /porownania; other pages
+    # simply do not offer it
+    if v.indicator and v.indicator not in services.indicators(ingest) and not is_score(v.indicator):
         state.add_problem("indicator", v.indicator, "unknown_indicator")
         state.update(indicator=None)
 

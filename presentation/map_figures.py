@@ -136,6 +136,10 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
         return f"{_value_fmt(dec)} {unit} ({year})".replace("  ", " ")
     computed_line = "<br><i>" + t("map.hover_computed", lang, n="%{customdata[2]}", of="%{customdata[3]}",
                                   units=t("map.members_gen", lang)) + "</i>"
+    # an assessment score (presentation.assessment_scores): the unit's rank in its own group too
+    in_group = "group_rank" in frame.columns
+    group_line = ("<br>" + t("assessmap.hover_group", lang, rank="%{customdata[2]}", n="%{customdata[3]}")
+                  if in_group else "")
     line = {"color": "#ffffff", "width": LINE_WIDTH.get(level, 0.5)}
     if feature_index is not None:
         idkey = "properties.i"
@@ -170,14 +174,15 @@ def choropleth_figure(*, ranking: pd.DataFrame, classification: Classification, 
         for j, (sub, is_computed, unit_word) in enumerate(groups):
             if sub.empty and j != with_legend:
                 continue
-            cd_cols = ["rank", "percentile"] + (["n", "of"] if is_computed else [])
+            cd_cols = ["rank", "percentile"] + (["n", "of"] if is_computed else
+                                                ["group_rank", "group_size"] if in_group else [])
             customdata = sub[cd_cols].fillna(0).to_numpy(dtype=np.int16) if len(sub) else None
             fig.add_trace(go.Choropleth(
                 geojson=geojson, featureidkey=idkey, locations=locs(sub["code"]),
                 z=_rounded(sub["value"], dec), customdata=customdata,
                 colorscale=[[0, colours[i]], [1, colours[i]]], showscale=False, marker={"line": class_line},
                 hovertemplate=head + value_line(unit_word) + "<br>" + rank_line
-                + (computed_line if is_computed else "")
+                + (computed_line if is_computed else group_line)
                 + "<extra></extra>",
                 name=legend_name, legendgroup=f"class{i}", showlegend=j == with_legend,
                 selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}}))

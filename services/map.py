@@ -6,10 +6,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from domain.catalogue import Indicator
+from presentation import assessment_scores as SCORES
 from presentation.labels import unit_label
+from reports import assessment_context as AC
 from domain.classify import Classification, classify
 from domain.rankings import ranking_frame
 from services import TTL, coverage, indicators, layer, store, units
+from services import assessment as SAS
 from services import static_geo
 from settings import get_settings
 
@@ -26,7 +30,26 @@ def availability(ingest: str) -> dict[str, dict[str, tuple[int, ...]]]:
     for (level, ind), g in cov.groupby(["level", "indicator"]):
         if ind in known:
             out[level][ind] = tuple(sorted(int(y) for y in g["year"]))
+    # the synthetic assessment's scores (presentation.assessment_scores): one year each, the latest
+    # reference year of the tree's leaves at the level (the same rule as domain.assessment)
+    tree = AC.tree_for(known)
+    u = units(ingest)
+    for level in LEVELS:
+        if level not in SCORES.LEVELS:
+            continue
+        counts = {ind: dict(zip(g["year"].astype(int), g["count"].astype(int)))
+                  for ind, g in cov.loc[cov["level"] == level].groupby("indicator")}
+        refs = SCORES.ref_years_from_counts(tree, counts, int((u["level"] == level).sum()))
+        year = SCORES.score_year(refs)
+        if year is not None:
+            out[level].update({SCORES.score_id(n): (year,) for n in SCORES.scorable_nodes(tree, refs)})
     return out
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=4)
+def map_indicators(ingest: str) -> dict[str, Indicator]:
+    """The store's indicators followed by the assessment scores (what the map offers)."""
+    return SCORES.with_scores(indicators(ingest))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=8)
@@ -44,10 +67,15 @@ def feature_codes(ingest: str, level: str) -> tuple[str, ...]:
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=128)
 def ranking(ingest: str, indicator: str, year: int, level: str) -> pd.DataFrame:
-    """Every current unit of ``level`` with value, rank, percentile, source notes, geometry flag."""
-    ind = indicators(ingest)[indicator]
+    """Every current unit of ``level`` with value, rank, percentile, source notes, geometry flag.
+    A score of the synthetic assessment (``ocena_*``): each unit against its own typology group
+    (services.assessment.level_scores), with its rank in that group (``year`` is not read)."""
     u = units(ingest)
     u = u.loc[u["level"] == level]
+    if SCORES.is_score(indicator):
+        return SCORES.map_ranking(u, SAS.level_scores(ingest, level), SCORES.node_of(indicator),
+                                  geometry_codes(ingest, level))
+    ind = indicators(ingest)[indicator]
     vals = store().level_values(indicator, int(year), level)
     return ranking_frame(u, vals, ind.judging_polarity, geometry_codes(ingest, level))
 
