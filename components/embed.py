@@ -163,7 +163,16 @@ def _chart(ingest: str, lang: str, key: str, height: int) -> str | None:
     if not ctx.code and not ctx.is_area:
         st.info(t("profile.pick_hint", lang))
         return None
-    result = profile_charts.chart(ctx, key)
+    from presentation import assessment_compare
+
+    if assessment_compare.uses_score(key) and ctx.group.codes:  # a synthetic-assessment score (ocena_*)
+        from services import assessment as SAS
+
+        ac = SAS.assessment(ingest, None if ctx.is_area else ctx.code, state.view().peers, tuple(ctx.members),
+                            lang, _ctx=ctx)
+        result = assessment_compare.chart(assessment_compare.scored_context(ctx, ac), key, ac)
+    else:
+        result = profile_charts.chart(ctx, key)
     if result.figure is None:
         st.info(result.message or t("compare.no_data", lang))
         return None
