@@ -319,7 +319,8 @@ def _controls(p: MapParams, available, indicators: dict[str, Indicator], lang: s
     ss["map_year"] = p.year
     ss["map_cls"] = p.method
     ss["map_k"] = p.k
-    c1, c2, c3 = st.columns([1.3, 3.2, 1])
+    # the level control needs about 270 px for "Gminy | Powiaty | Województwa" (1.3 of 5.5 clipped it at 1600 px)
+    c1, c2, c3 = st.columns([1.55, 2.95, 1])
     with c1:
         st.segmented_control(t("map.level", lang), LEVELS, key="map_level", required=True,
                              format_func=lambda lv: t(f"map.level_name.{lv}", lang),
@@ -327,7 +328,8 @@ def _controls(p: MapParams, available, indicators: dict[str, Indicator], lang: s
     ids = indicator_order(list(available.get(p.level, {})), indicators)
     with c2:
         st.selectbox(t("map.indicator", lang), ids, key="map_indicator",
-                     format_func=lambda i: f"{t('category.' + indicators[i].category, lang)} › {indicators[i].name(lang)}",
+                     format_func=lambda i: f"{t('category.' + indicators[i].category, lang)} › "
+                     + (SCORES.node_label(i, lang) if SCORES.is_score(i) else indicators[i].name(lang)),
                      help=t("map.indicator_help", lang), on_change=_on_indicator, args=(available, p.level))
     with c3:
         st.selectbox(t("map.year", lang), list(reversed(available[p.level][p.indicator])), key="map_year",

@@ -37,9 +37,14 @@ DECIMALS = 1
 
 
 @lru_cache(maxsize=1)
+def _tree() -> AS.Tree:
+    return AS.load_tree()  # structure only: the ids and names do not depend on the store
+
+
+@lru_cache(maxsize=1)
 def score_nodes() -> tuple[str, ...]:
     """The nodes offered as scores: the overall node and the dimensions of the committed tree."""
-    tree = AS.load_tree()  # structure only: the ids and names do not depend on the store
+    tree = _tree()
     return (tree.root, *(d.id for d in tree.of_kind("dimension")))
 
 
@@ -68,7 +73,7 @@ def _lower_first(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _indicators() -> dict[str, Indicator]:
-    tree = AS.load_tree()
+    tree = _tree()
     out = {}
     for node in score_nodes():
         n = tree.nodes[node]
@@ -82,6 +87,12 @@ def _indicators() -> dict[str, Indicator]:
             polarity="higher_better", decimals=DECIMALS, levels=LEVELS,
             aggregation=Aggregation("none"))
     return out
+
+
+def node_label(indicator: str, lang: str) -> str:
+    """The tree's own name of a score's node ("Ocena ogólna", "Wymiar gospodarczy"): selectors
+    show it after the category "Ocena syntetyczna ›"."""
+    return _tree().nodes[node_of(indicator)].name(lang) if is_score(indicator) else indicator
 
 
 def score_indicators() -> dict[str, Indicator]:

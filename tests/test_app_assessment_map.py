@@ -103,7 +103,9 @@ def test_map_of_the_overall_score_in_polish(app, kietrz, gminy_scored):
     # the selector offers the overall score and the three dimensions in their own category
     ind_box = next(s for s in at.selectbox if s.key == "map_indicator")
     assert ind_box.value == "ocena_overall"
-    assert sum(o.startswith("Ocena syntetyczna › Ocena syntetyczna: ") for o in ind_box.options) == 4
+    assert [o for o in ind_box.options if o.startswith("Ocena syntetyczna › ")] == [
+        "Ocena syntetyczna › Ocena ogólna", "Ocena syntetyczna › Wymiar gospodarczy",
+        "Ocena syntetyczna › Wymiar społeczny", "Ocena syntetyczna › Wymiar środowiskowo-przestrzenny"]
 
 
 def test_map_of_a_dimension_in_english(app, kietrz):
