@@ -12,6 +12,7 @@ from reports.assessment_context import tree_for
 def render(indicators: dict, lang: str) -> None:
     st.header(t("assess.about_title", lang), anchor="ocena")
     st.markdown(t("assess.method_full", lang))
+    st.markdown(t("assessmap.about", lang))  # the scores on /mapa and /porownania (issue 13 item 4)
     tree = tree_for(indicators)
     st.markdown(f"**{t('assess.tree_title', lang)}**")
     st.dataframe(PA.tree_table(tree, lang), hide_index=True, width="stretch",

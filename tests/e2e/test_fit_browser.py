@@ -23,6 +23,18 @@ CUT_METRICS = """() => [...document.querySelectorAll('[data-testid="stMetricValu
   .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth)
   .map(el => el.textContent)"""
 
+# every option of the map's level control (segmented buttons): its box within the control's column
+LEVEL_OPTIONS = """() => {
+  const group = document.querySelector('[data-testid="stButtonGroup"]');
+  if (!group) return null;
+  const c = (group.closest('[data-testid="stColumn"]') || group.parentElement).getBoundingClientRect();
+  return [...group.querySelectorAll('button')].map(b => {
+    const r = b.getBoundingClientRect(), p = b.querySelector('p') || b;
+    return {text: b.textContent.trim(), left: r.left, right: r.right, colLeft: c.left, colRight: c.right,
+            scroll: p.scrollWidth, client: p.clientWidth};
+  });
+}"""
+
 
 def page_at(browser, live_app, width):
     if width < 800:
@@ -75,5 +87,11 @@ def test_map_ranking_values_fit(browser, live_app, width, lang):
         assert_fit(page.evaluate(TABLES))
         text = page.inner_text("body")
         assert "po lewej" not in text and "on the left" not in text
+        if width >= 800:  # the level control: "Województwa"/"Voivodeships" was clipped by 8 px at 1600 px
+            opts = page.evaluate(LEVEL_OPTIONS)
+            assert opts and len(opts) == 3, opts
+            for o in opts:
+                assert o["left"] >= o["colLeft"] - 0.5 and o["right"] <= o["colRight"] + 0.5, o
+                assert o["scroll"] <= o["client"] + 1, o
     finally:
         web.close()
