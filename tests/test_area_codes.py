@@ -152,3 +152,17 @@ def test_dashboard_url_reads_codes_as_written(app, lang, warning):
     assert warning in [w.value for w in app.warning]
     area = app.query_params.get("area")
     assert (area[0] if isinstance(area, list) else area) == "1206172,1261011"  # not Bolesławiec 0201011
+
+
+def test_lenient_list_import_names_an_impossible_bdl_id(sqlite_store):
+    """The file import (deck --units, the areas page) still reads BDL ids; one of a województwo
+    that does not exist is a problem row, not a TerytError."""
+    import pandas as pd
+
+    from domain import matching as M
+
+    entries = pd.DataFrame({"row": [1, 2], "code": ["020101101011", KRAKOW], "name": ""})
+    m = M.match_entries(entries, sqlite_store.units(include_historical=True), sqlite_store.resolve_code)
+    assert m.report[["input", "status", "reason"]].values.tolist() == [
+        ["020101101011", "problem", "malformed"], [KRAKOW, "ok", "exact"]]
+    assert m.codes == (KRAKOW,)
