@@ -123,7 +123,9 @@ def chart(sctx: ProfileContext, key: str, ac) -> ChartResult:
     if score_year(ac) is None:
         return ChartResult(key, message=t("compare.no_data", lang), title=title)
     if kind == "trend":
-        return ChartResult(key, message=t("assesscmp.no_series", lang, year=score_year(ac)), title=title)
+        return ChartResult(key, message=t("assesscmp.no_series", lang, year=score_year(ac),
+                                          ranking=t("compare.tab.ranking", lang),
+                                          quadrant=t("compare.tab.quadrant", lang)), title=title)
     if kind == "ranking":
         return _patch(PCH.ranking(sctx, arg), sctx, ac)
     if kind == "distribution":
@@ -184,8 +186,13 @@ def quadrant(ctx: ProfileContext, indicator: str, ac) -> ChartResult:
     res = ac.result
     f = pd.DataFrame({"code": list(res.members), "level": res.score[node].to_numpy(dtype=float),
                       "change": res.dynamics[node].to_numpy(dtype=float)}).dropna()
-    if f.empty:
-        return ChartResult(key, message=t("assesscmp.no_dynamics", lang), title=ind.name(lang))
+    if f.empty:  # say why, and which scores do have dynamics in this group
+        with_dyn = [SCORES.node_label(SCORES.score_id(n), lang) for n in SCORES.score_nodes()
+                    if res.dynamics[n].notna().any()]
+        msg = t("assesscmp.no_dynamics", lang, name=ind.name(lang))
+        if with_dyn:
+            msg += " " + t("assesscmp.dynamics_in", lang, names=", ".join(with_dyn))
+        return ChartResult(key, message=msg, title=ind.name(lang))
     f["label"] = [ctx.names.get(c, c) for c in f["code"]]
     f["role"] = ["unit" if c == res.unit else "peer" for c in f["code"]]
     fmt = _fmt(ind, lang)

@@ -179,5 +179,11 @@ def test_comparisons_series_tab_says_one_year_and_quadrant_uses_dynamics(app, ap
                    tab="quadrant")
     body = texts(at)
     assert "Dynamika = ta sama ocena 0–100" in body
+    # the overall score has no dynamics in this group (under 2/3 of the weight): said, with who has
+    at = open_page(fresh(app_env, monkeypatch), "pages/porownania.py", indicator="ocena_overall", unit=KIETRZ,
+                   tab="quadrant")
+    said = any("brak oceny dynamiki w tej grupie" in i.value and "Wymiar gospodarczy" in i.value for i in at.info)
+    assert said == bool(kietrz.result.dynamics["overall"].isna().all())
+    assert said, "Kietrz's group: 2024 vital statistics and hazards have one year, so no overall dynamics"
     dyn = fmt_num(float(kietrz.row("gospodarczy")["dynamics"]), 1, "pl")
     assert f"dynamika {dyn} pkt" in body
