@@ -182,6 +182,8 @@ def _chart(ingest: str, lang: str, key: str, height: int) -> str | None:
     a11y.chart(fig, summary=result.takeaway or result.title, lang=lang, config={"displaylogo": False,
                                                                                 "displayModeBar": False},
                key="embed_chart")
+    if assessment_compare.uses_score(key):  # the footer is plain text: no Markdown link there
+        return t("assessmap.embed_source", lang)
     return result.sources
 
 

@@ -187,3 +187,18 @@ def test_comparisons_series_tab_says_one_year_and_quadrant_uses_dynamics(app, ap
     assert said, "Kietrz's group: 2024 vital statistics and hazards have one year, so no overall dynamics"
     dyn = fmt_num(float(kietrz.row("gospodarczy")["dynamics"]), 1, "pl")
     assert f"dynamika {dyn} pkt" in body
+
+
+# -- embeds of a score (the "Osadź na stronie" control on both pages) --------------------------------
+def test_embeds_of_a_score_say_it_is_derived(app, app_env, monkeypatch, kietrz):
+    at = open_page(app, "pages/mapa.py", view="embed", el="map", eh="600", indicator="ocena_overall", unit=KIETRZ)
+    body = texts(at)
+    assert "Ocena syntetyczna: ocena ogólna — gminy" in body
+    assert "ocena syntetyczna wyliczona w aplikacji względem grup porównawczych" in body
+    at = open_page(fresh(app_env, monkeypatch), "pages/porownania.py", view="embed", el="chart:ranking:ocena_overall",
+                   eh="500", unit=KIETRZ, lang="en")
+    body = texts(at)
+    assert "synthetic assessment computed by the app" in body and "](/o-danych" not in body
+    [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    labels = [str(y) for d in spec["data"] for y in (d.get("y") or [])]
+    assert any(f"{int(kietrz.row('overall')['rank'])}. Kietrz" in y for y in labels)
