@@ -67,3 +67,69 @@ def test_fast_interval_equals_the_naive_one_on_real_gminy(sqlite_store):
         naive = AS.rank_interval_naive(tree, inp, code, groups[code])
         pd.testing.assert_frame_equal(fast, naive)
         assert fast.loc["overall", "scenarios"] == AS.N_DRAWS + len(AS.NORMALISATIONS) * (1 + len(tree.leaves))
+
+
+def _dyn_figure_with_add_lines(ac):
+    """The level × dynamics figure as it was built before (fig.add_hline / add_vline)."""
+    import plotly.graph_objects as go
+
+    from domain.palettes import ROLE_COLOURS
+    from i18n import fmt_num, t
+    from presentation import assessment as PA
+
+    lang = ac.lang
+    f = PA.dynamics_frame(ac)
+    f = f.loc[f["both"]]
+    fig = go.Figure()
+    mx, my = PA.group_medians(ac, f["node"]) if len(f) else (50.0, 50.0)
+    for kind, symbol, size in (("dimension", "diamond", 16), ("area", "circle", 11)):
+        sub = f.loc[f["kind"] == kind]
+        if sub.empty:
+            continue
+        fig.add_scatter(x=sub["level"], y=sub["dynamics"], mode="markers+text", text=sub["label"],
+                        textposition="top center", marker=dict(symbol=symbol, size=size, color=ROLE_COLOURS["unit"]),
+                        name=t(f"assess.kind.{kind}", lang),
+                        hovertemplate="%{text}<br>" + t("assess.chart.level", lang) + ": %{x:.1f}<br>"
+                        + t("assess.chart.dynamics", lang) + ": %{y:.1f}<extra></extra>")
+    fig.add_hline(y=my, line_dash="dash", line_color="#666",
+                  annotation_text=t("assess.chart.median_dyn", lang, v=fmt_num(my, 1, lang)),
+                  annotation_position="bottom right")
+    fig.add_vline(x=mx, line_dash="dash", line_color="#666",
+                  annotation_text=t("assess.chart.median_lvl", lang, v=fmt_num(mx, 1, lang)),
+                  annotation_position="top left")
+    fig.update_layout(height=420, margin=dict(l=10, r=10, t=30, b=40),
+                      xaxis=dict(range=[-5, 105], title=t("assess.chart.level", lang)),
+                      yaxis=dict(range=[-5, 108], title=t("assess.chart.dynamics", lang)),
+                      legend=dict(orientation="h", y=1.1, x=0), separators=", " if lang == "pl" else ".,")
+    return fig
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code, lang", [("1261011", "pl"), ("0201032", "en")])
+def test_page_pieces_are_what_the_slower_code_built(sqlite_store, code, lang):
+    """The level × dynamics figure (median lines given as layout shapes) is the figure add_hline /
+    add_vline built; the remembered score texts are fmt_num's; the group table's highlight marks
+    exactly the rows the per-row function marked."""
+    import json
+
+    import plotly.io as pio
+
+    from components.assessment_view import _highlight_rows
+    from i18n import fmt_num, t
+    from presentation import assessment as PA
+    from reports.assessment_context import gather
+    from reports.source import StoreSource
+
+    ac = gather(StoreSource(sqlite_store), code, None, lang)
+    as_json = lambda fig: json.loads(pio.to_json(fig))  # noqa: E731
+    assert as_json(PA.level_dynamics_figure(ac)) == as_json(_dyn_figure_with_add_lines(ac))
+    scores = ac.result.score.to_numpy().ravel()
+    for x in list(scores[:400]) + [0.0, -0.0, 100.0, 49.95, 0.05, float("nan")]:
+        expected = fmt_num(float(x), 1, lang) if np.isfinite(x) else t("assess.no_data", lang)
+        assert PA.score_text(x, lang) == expected
+    frame = PA.group_table(ac, ac.ctx.names)
+    me = ac.ctx.names.get(code, code)
+    old = frame.apply(lambda r: ["background-color: #fde2cf; font-weight: 600" if r.iloc[0] == me else ""
+                                 for _ in r], axis=1, result_type="expand")
+    new = _highlight_rows(frame, me)
+    assert (new.to_numpy() == old.to_numpy()).all() and (new.iloc[:, 0] != "").sum() >= 1
