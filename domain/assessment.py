@@ -631,13 +631,14 @@ def _unit_ranks(tree: Tree, S: np.ndarray, weights: Mapping[str, np.ndarray], po
     starts = np.searchsorted(inv_o, np.arange(len(patterns)))
     ends = np.append(starts[1:], len(inv_o))
     S0 = np.where(pres_l, S, 0.0)[order]
-    P = pres_l.astype(float)[order]
+    Ppat = patterns.astype(float)  # (patterns, leaves)
     m = S0.shape[0]
     thr = MIN_COVERAGE - _EPS
     alive: dict[str, np.ndarray] = {}
     score: dict[str, np.ndarray] = {}  # (scenarios, members): 0 where absent
     present: dict[str, np.ndarray] = {}  # (scenarios, patterns)
     out: dict[str, np.ndarray] = {}
+    gt = np.empty((n_s, m), dtype=bool)
     for node in tree.post_order():
         kids = node.children
         w = np.broadcast_to(np.asarray(weights[node.id], dtype=float), (n_s, len(kids)))
@@ -645,27 +646,35 @@ def _unit_ranks(tree: Tree, S: np.ndarray, weights: Mapping[str, np.ndarray], po
         den_all = wk_all.sum(axis=1, keepdims=True)
         alive[node.id] = den_all > 0
         flat = [k for k, c in enumerate(kids) if c in leaf_col]
-        num = np.zeros((n_s, m))
-        den = np.zeros((n_s, len(patterns)))
-        if flat:  # leaves: the same matrix products as _aggregate (den: one member of each pattern)
+        num = den = None  # a sum starts with its first term (0 + x = x)
+        if flat:  # leaves: the same matrix product as _aggregate
             cols = [leaf_col[kids[k]] for k in flat]
-            num += wk_all[:, flat] @ S0[:, cols].T
-            den += (wk_all[:, flat] @ P[:, cols].T)[:, starts]
+            num = wk_all[:, flat] @ S0[:, cols].T
+            for k, j in zip(flat, cols):  # the weight present, term by term, per pattern
+                term = wk_all[:, k:k + 1] * Ppat[:, j]
+                den = term if den is None else den + term
         for k, c in enumerate(kids):
             if c in leaf_col:
                 continue
             wk = wk_all[:, k:k + 1]
-            num += score.pop(c) * wk
-            den += present.pop(c) * wk
+            term = score.pop(c)
+            np.multiply(term, wk, out=term)
+            if num is None:
+                num = term
+            else:
+                num += term
+            pterm = present.pop(c) * wk
+            den = pterm if den is None else den + pterm
         ok = den / np.where(den_all > 0, den_all, 1.0) >= thr
-        sc = np.empty((n_s, m))
         for b in range(len(patterns)):
             block = slice(int(starts[b]), int(ends[b]))
             d = den[:, b:b + 1]
-            np.divide(num[:, block], d + (d == 0), out=sc[:, block])  # d = 0 only where absent
+            np.divide(num[:, block], d + (d == 0), out=num[:, block])  # d = 0 only where absent
             if not ok[:, b].all():
-                sc[:, block] *= ok[:, b:b + 1]
-        better = np.count_nonzero(sc > sc[:, me_col:me_col + 1], axis=1).astype(float)
+                num[:, block] *= ok[:, b:b + 1]
+        sc = num
+        np.greater(sc, sc[:, me_col:me_col + 1], out=gt)
+        better = np.count_nonzero(gt, axis=1).astype(float)
         out[node.id] = np.where(ok[:, me_pat], better + 1.0, np.nan)
         score[node.id], present[node.id] = sc, ok
     return out
@@ -744,24 +753,31 @@ def unit_frame(res: GroupResult, lang: str = "pl", names: Mapping[str, str] | No
     reports' table. Empty score/dynamics = brak danych. ``names``: leaf names (indicator id ->
     name) when the tree gives none."""
     tree, u = res.tree, res.unit
+    # the unit's rows of the frames, read once (one .at lookup per cell was most of the cost)
+    score_r, rank_r = res.score.loc[u], res.rank.loc[u]
+    dyn_r, cov_r, val_r = res.dynamics.loc[u], res.coverage.loc[u], res.values.loc[u]
+    size = res.group_size
+    iv = {}
+    if res.interval is not None:
+        iv = dict(zip(res.interval.index, zip(res.interval["rank_low"], res.interval["rank_high"])))
     rows = []
     for nid, node in tree.nodes.items():
         leaf = node.kind == "indicator"
         name = node.name(lang) or ((names or {}).get(node.indicator, node.indicator) if leaf else nid)
-        score = res.score.at[u, nid]
-        rank = res.rank.at[u, nid]
+        score = score_r[nid]
+        rank = rank_r[nid]
         lo = hi = np.nan
-        if res.interval is not None and nid in res.interval.index and np.isfinite(score):
-            lo, hi = res.interval.at[nid, "rank_low"], res.interval.at[nid, "rank_high"]
+        if nid in iv and np.isfinite(score):
+            lo, hi = iv[nid]
         rows.append({
             "node": nid, "parent": node.parent or "", "kind": node.kind, "name": name,
             "year": res.ref_years.get(node.indicator) if leaf else None,
-            "value": res.values.at[u, nid] if leaf else np.nan,
+            "value": val_r[nid] if leaf else np.nan,
             "direction": node.direction if leaf else None,
             "score": score, "rank": rank,
-            "group_size": int(res.group_size[nid]) if np.isfinite(score) else None,
+            "group_size": int(size[nid]) if np.isfinite(score) else None,
             "rank_low": lo, "rank_high": hi,
-            "dynamics": res.dynamics.at[u, nid], "coverage": res.coverage.at[u, nid],
+            "dynamics": dyn_r[nid], "coverage": cov_r[nid],
         })
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     for c in ("year", "direction", "rank", "group_size", "rank_low", "rank_high"):
