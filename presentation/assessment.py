@@ -32,12 +32,17 @@ def _one_decimal(r: float, negative: bool, lang: str) -> str:
 
 
 def score_text(x, lang: str) -> str:
-    """A score with one decimal ("49,2"), or "brak danych". The group table formats thousands of
-    cells per run: the text of each rounded value is remembered (at most 1,001 scores 0–100 per
-    language; the sign of a zero is part of the key), exactly what ``fmt_num`` writes."""
+    """A score with one decimal ("49,2"), or "brak danych": exactly what ``fmt_num`` writes. The
+    group table formats thousands of cells per run, so a score 0–100 is written directly (the
+    same text as fmt_num's for each of the 1,001 values, in pl and en — tested exhaustively);
+    anything else goes through fmt_num, remembered per rounded value (the sign of a zero is part
+    of the key)."""
     if not _ok(x):
         return t("assess.no_data", lang)
     r = round(float(x), 1)
+    if 0.0 <= r <= 100.0 and math.copysign(1.0, r) > 0 and lang in ("pl", "en"):
+        text = f"{r:.1f}"
+        return text.replace(".", ",") if lang == "pl" else text
     return _one_decimal(r, math.copysign(1.0, r) < 0, lang)
 
 

@@ -133,3 +133,17 @@ def test_page_pieces_are_what_the_slower_code_built(sqlite_store, code, lang):
                                  for _ in r], axis=1, result_type="expand")
     new = _highlight_rows(frame, me)
     assert (new.to_numpy() == old.to_numpy()).all() and (new.iloc[:, 0] != "").sum() >= 1
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_score_text_is_fmt_num_for_every_score(lang):
+    """Every score 0–100 (each rounded value, with values just beside the rounding boundaries),
+    out-of-range values and a negative zero: score_text writes exactly what fmt_num writes."""
+    from i18n import fmt_num, t
+    from presentation import assessment as PA
+
+    xs = [i / 10 for i in range(1001)] + [i / 10 + d for i in range(1000) for d in (0.0499999, 0.05, 0.0500001)]
+    xs += [-0.0, -0.04, 100.04, 100.05, 123.45, -5.0, 1234.56]
+    for x in xs:
+        assert PA.score_text(x, lang) == fmt_num(x, 1, lang), x
+    assert PA.score_text(float("nan"), lang) == PA.score_text(None, lang) == t("assess.no_data", lang)
