@@ -183,6 +183,16 @@ def cmd_indicators(args) -> int:
     return 0
 
 
+def _area(store, text: str):
+    """``--area CODES``: domain.area_codes.AreaCodes; a bad list is one line on stderr, exit 2."""
+    from domain.area_codes import AreaCodesError, check_area
+
+    res = check_area(text, store.units(include_historical=True), store.resolve_code)
+    if isinstance(res, AreaCodesError):
+        raise CliError(res.message("--area"))
+    return res
+
+
 def _malformed(text: str) -> str:
     """Why ``text`` is not a TERYT code (the parser's reason), plus the accepted forms."""
     from domain.teryt import TerytError, parse_code
@@ -238,25 +248,15 @@ def cmd_show(args) -> int:
 def _show_area(store, args) -> int:
     """`show --area`: the area's aggregated values as CSV, coverage notes on stderr."""
     from domain import areas as A
-    from domain import matching as M
 
     indicators = store.indicators()
     if args.indicator and args.indicator not in indicators:
         raise CliError(f"unknown indicator {args.indicator!r}; list them with `python cli.py indicators`")
-    codes = [c for c in args.area.replace(";", ",").split(",") if c.strip()]
-    units = store.units(include_historical=True)
-    matched = M.resolve_definition(codes, units, store.resolve_code)
-    if not matched.problems.empty:
-        bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
-        raise CliError(f"--area: not usable as gmina codes: {bad}")
-    for r in matched.report.loc[matched.report["reason"] == "old_code"].itertuples():
-        print(f"note: {r.input} is an old code; using {r.code}", file=sys.stderr)
-    try:
-        A.check_size(matched.codes)
-        result = A.compute(matched.codes, store.values(units=list(matched.codes)), indicators, units)
-    except A.AreaError as exc:
-        raise CliError(f"--area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, got {len(matched.codes)}"
-                       + (" (use --teryt for one unit)" if exc.reason == "too_few" else "")) from None
+    area = _area(store, args.area)
+    for old, code in area.recoded:
+        print(f"note: {old} is an old code; using {code}", file=sys.stderr)
+    result = A.compute(area.codes, store.values(units=list(area.codes)), indicators,
+                       store.units(include_historical=True))
     df = result.values
     if args.indicator:
         df = df.loc[df["indicator"] == args.indicator]
@@ -304,8 +304,6 @@ def _check_peers(peers: str | None, indicators) -> None:
 
 def cmd_assess(args) -> int:
     """`assess`: the synthetic assessment of a unit or an area against its comparison group (CSV)."""
-    from domain import areas as A
-    from domain import matching as M
     from reports.assessment_context import gather
     from reports.source import StoreSource
 
@@ -315,20 +313,10 @@ def cmd_assess(args) -> int:
     _check_peers(args.peers, indicators)
     src = StoreSource(store)
     if args.area is not None:
-        codes = [c for c in args.area.replace(";", ",").split(",") if c.strip()]
-        matched = M.resolve_definition(codes, store.units(include_historical=True), store.resolve_code)
-        if not matched.problems.empty:
-            bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})"
-                            for r in matched.problems.itertuples())
-            raise CliError(f"--area: not usable as gmina codes: {bad}")
-        try:
-            A.check_size(matched.codes)
-        except A.AreaError:
-            raise CliError(f"--area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, "
-                           f"got {len(matched.codes)}") from None
+        area = _area(store, args.area)
         if args.peers and args.peers.startswith("typology:"):
             raise CliError("--peers typology:woj is for units; an area takes members, typology, knn or custom")
-        ac = gather(src, None, args.peers, args.lang, area=tuple(matched.codes))
+        ac = gather(src, None, args.peers, args.lang, area=area.codes)
     else:
         code, note = store.resolve_code(args.teryt)
         if code is None:

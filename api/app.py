@@ -392,13 +392,12 @@ def create_app(store=None) -> FastAPI:
             raise P.BadParam("area", "area is required: 2 to 500 gmina codes, comma-separated")
         if len(area) > 500 * 9:
             raise P.BadParam("area", "area is too long: at most 500 gmina codes")
-        codes = P.split_list([area])
 
         def build():
             from domain import areas as A
             from i18n import t
             inds = P.parse_indicators(indicator, data.indicators())
-            result, notes = data.area(codes)
+            result, notes = data.area(area)
             df = result.values
             if inds:
                 df = df.loc[df["indicator"].isin(inds)]

@@ -18,7 +18,7 @@ import pandas as pd
 from api.params import BadParam, fold
 from cli import format_number, source_label  # the command line's exact wording of values and sources
 from domain import areas as A
-from domain import matching as M
+from domain.area_codes import AreaCodesError, check_area
 from domain.profile import profile_cards, profile_ids, wide_matrix
 from domain.teryt import COUNTRY, normalise_name
 
@@ -266,24 +266,16 @@ class ApiData:
         return {"cards": out, "ranked_among": level}
 
     # -- areas ------------------------------------------------------------------------------------
-    def area(self, codes: list[str]) -> tuple[A.AreaResult, list[dict]]:
-        """The area of ``codes`` exactly as ``cli.py show --area`` (old codes mapped, with notes)."""
+    def area(self, text: str) -> tuple[A.AreaResult, list[dict]]:
+        """The area of ``text`` (gmina codes, read by ``domain.area_codes`` exactly as ``cli.py
+        show --area`` reads them: old codes mapped, with notes); a bad list is a 400 on ``area``."""
         units = self.store.units(include_historical=True)
-        matched = M.resolve_definition(codes, units, self.store.resolve_code)
-        if not matched.problems.empty:
-            bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})"
-                            for r in matched.problems.itertuples())
-            raise BadParam("area", f"not usable as gmina codes: {bad}")
-        notes = [{"input": r.input, "code": r.code, "note": "old code"}
-                 for r in matched.report.loc[matched.report["reason"] == "old_code"].itertuples()]
-        try:
-            A.check_size(matched.codes)
-        except A.AreaError:
-            raise BadParam("area", f"an area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, "
-                                   f"got {len(matched.codes)}") from None
-        key = ("area", tuple(matched.codes))
-        result = self._m(key, lambda: A.compute(matched.codes, self.store.values(units=list(matched.codes)),
-                                                self.indicators(), units))
+        res = check_area(text, units, self.store.resolve_code)
+        if isinstance(res, AreaCodesError):
+            raise BadParam("area", res.message(None, hint=""))
+        notes = [{"input": old, "code": code, "note": "old code"} for old, code in res.recoded]
+        result = self._m(("area", res.codes), lambda: A.compute(res.codes, self.store.values(units=list(res.codes)),
+                                                                 self.indicators(), units))
         return result, notes
 
 

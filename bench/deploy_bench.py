@@ -2,12 +2,20 @@
 process, in the same run, on the same store.
 
     /work/main/.venv/bin/python bench/deploy_bench.py --db postgresql+psycopg://postgres@127.0.0.1:54334/mrl \
-        [--sessions 50] [--browsers 5] [--window 5] [--reps 3] [--link "porownania?unit=1261011"]
+        [--sessions 50] [--browsers 5] [--window 5] [--reps 3] [--link "porownania?unit=1261011"] \
+        [--client-nice 19]
 
 Both set-ups run side by side (loopback only) and are warmed the same way (deploy/warm.py):
 * **bare**: ``streamlit run app.py`` as ``./run.sh`` starts it — one process, no proxy, no compression.
 * **recipe**: what ``deploy/local.sh`` starts — 2 replicas (websocket compression on, one cookie
   secret) behind nginx rendered by deploy/nginx_conf.py (cookie affinity, precompressed static files).
+
+Clients: at a seminar every person's browser runs on their own laptop or phone; here the 5 Chromium
+contexts, Playwright and the 45 protocol clients share the servers' 2 cores (the browsers alone used
+23–25 CPU-s per burst against the servers' 9–12). ``--client-nice 19`` (the default) lowers the
+clients' priority once both set-ups are up, so they use the CPU the servers leave instead of taking
+it from them; ``--client-nice 0`` is the old set-up, in which the clients compete with the servers.
+Both set-ups are always measured the same way in one run.
 
 Measurements:
 (a) **burst**: ``--sessions`` sessions open the same permalink, arrivals spread evenly over
@@ -309,6 +317,12 @@ async def run(args) -> dict:
                  "loadavg_start": os.getloadavg()}
     s = start_setups(args.db, args.schema, tmp)
     res["warm"] = s["warm"]
+    if args.client_nice:
+        # The servers are already running at normal priority; from here on this process (the protocol
+        # clients) and what it starts (Playwright's driver, Chromium) run at lower priority, so the
+        # clients take the CPU the servers leave — as 50 people's own laptops would — instead of
+        # competing with the servers for the same 2 cores.
+        os.nice(args.client_nice)
     try:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -354,6 +368,11 @@ def report(res: dict, command: str) -> str:
              f"store: {re.sub(r'//[^/@]*@', '//', a['db'])}", f"command: {command}",
              "bare = one `streamlit run app.py` (as ./run.sh); recipe = deploy/: nginx + 2 replicas (cookie affinity, "
              "precompressed static files, websocket compression); both warmed by deploy/warm.py, same run",
+             "clients: " + (f"the protocol clients, Playwright and Chromium run at nice {a.get('client_nice')} once both "
+                            "set-ups are up, so they use the CPU the servers leave (as the audience's own devices "
+                            "would) instead of taking it from them" if a.get("client_nice") else
+                            "the protocol clients, Playwright and Chromium run at the servers' priority and compete "
+                            "with them for the same 2 cores"),
              "warm-up: " + "; ".join(res.get("warm", [])), ""]
     lines.append(f"(a) {a['sessions']} sessions open /{a['link']} within {a['window']:.0f} s "
                  f"({a['browsers']} real Chromium contexts, cold; the rest over Streamlit's websocket protocol)")
@@ -440,6 +459,9 @@ def main() -> None:
     ap.add_argument("--map-link", default="mapa?unit=1261011")
     ap.add_argument("--rounds", type=int, default=1, help="bursts per set-up, alternating which goes first")
     ap.add_argument("--seed", type=int, default=17)
+    ap.add_argument("--client-nice", type=int, default=19,
+                    help="run the clients (this process after the servers started, Playwright, Chromium) at this "
+                         "nice value, so they use the CPU the servers leave (the clients' own devices); 0 = off")
     ap.add_argument("--timeout", type=float, default=180)
     ap.add_argument("--out", default=str(RESULTS / "deploy_bench.txt"))
     args = ap.parse_args()
@@ -450,7 +472,8 @@ def main() -> None:
     (OUT / "deploy_bench.json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
     db_shown = re.sub(r"//[^/@]*@", "//", args.db)
     command = (f"python bench/deploy_bench.py --db {db_shown} --sessions {args.sessions} --browsers {args.browsers} "
-               f"--window {args.window:g} --reps {args.reps} --rounds {args.rounds} --link '{args.link}'")
+               f"--window {args.window:g} --reps {args.reps} --rounds {args.rounds} --link '{args.link}'"
+               + f" --client-nice {args.client_nice}")
     text = report(res, command)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)

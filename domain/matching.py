@@ -289,12 +289,15 @@ class _Units:
 
 
 def match_entries(entries: pd.DataFrame, units: pd.DataFrame, resolve: Resolve, *,
-                  names: bool = True) -> Matched:
+                  names: bool = True, strict: bool = False) -> Matched:
     """Match a list of entries (columns row, code, name — as read from a file or typed) to current
     gminy. Every non-blank entry gets a report row; nothing is dropped silently.
 
     ``units``: the store's units including historical ones (code, level, name, parent_code,
     historical). ``names=False``: entries are codes only (URL, command line). ``resolve``: ``Store.resolve_code`` (maps 6-digit and old codes).
+    ``strict=True``: a code is read only as written — no leading zero restored ("201011" is the
+    6-digit code it says, not 0201011) and no 12-digit BDL id (``malformed``); for lists typed as
+    codes (``domain.area_codes``, the URL's area=), where the spreadsheet leniency would guess.
     Reasons (statuses): ok/note — ``exact``, ``code6``, ``old_code``, ``zero_restored``,
     ``by_name``, ``name_differs``, ``bdl_id``; duplicate — ``duplicate``; problem — ``malformed``,
     ``not_gmina``, ``part``, ``unknown``, ``historical``, ``ambiguous_code``, ``ambiguous_name``,
@@ -314,7 +317,7 @@ def match_entries(entries: pd.DataFrame, units: pd.DataFrame, resolve: Resolve, 
         shown = code_in or name_in
         if code_in and name_in:
             shown = f"{code_in} {name_in}"
-        res = _match_code(code_in, u, resolve) if code_in else _match_name(name_in, u)
+        res = _match_code(code_in, u, resolve, strict) if code_in else _match_name(name_in, u)
         status, code, reason, detail = res
         if status in (OK, NOTE) and code_in and name_in:
             given, real = normalise_name(name_in), normalise_name(u.name(code))
@@ -331,13 +334,16 @@ def match_entries(entries: pd.DataFrame, units: pd.DataFrame, resolve: Resolve, 
     return Matched(codes=tuple(sorted(first_row)), report=report)
 
 
-def _match_code(text: str, u: _Units, resolve: Resolve) -> tuple[str, str | None, str, str]:
+def _match_code(text: str, u: _Units, resolve: Resolve, strict: bool = False) -> tuple[str, str | None, str, str]:
     found: dict[str, str] = {}  # resolved code -> reason
     errors: list[tuple[str, str]] = []
-    for i, cand in enumerate(_candidates(text)):
+    for i, cand in enumerate(_candidates(text)[:1] if strict else _candidates(text)):
         try:
             p = parse_code(cand)
         except TerytError:
+            errors.append(("malformed", ""))
+            continue
+        if p.kind == "bdl12" and strict:
             errors.append(("malformed", ""))
             continue
         if p.kind == "bdl12":
@@ -345,7 +351,11 @@ def _match_code(text: str, u: _Units, resolve: Resolve) -> tuple[str, str | None
             if not mapped or mapped[0] != "gmina":
                 errors.append(("not_gmina", mapped[1] if mapped else ""))
                 continue
-            p = parse_code(mapped[1])
+            try:
+                p = parse_code(mapped[1])
+            except TerytError:  # an id of a województwo that does not exist ("020101101011")
+                errors.append(("malformed", ""))
+                continue
             reason = "bdl_id"
         else:
             reason = "exact" if p.kind == "gmina7" else "code6"
@@ -398,11 +408,13 @@ def _match_name(text: str, u: _Units) -> tuple[str, str | None, str, str]:
     return NOTE, code, "by_name", u.describe(code)
 
 
-def resolve_definition(codes: Iterable[str], units: pd.DataFrame, resolve: Resolve) -> Matched:
+def resolve_definition(codes: Iterable[str], units: pd.DataFrame, resolve: Resolve, *,
+                       strict: bool = False) -> Matched:
     """Canonicalise an area definition from a URL or the command line (6-digit, old and spaced
-    codes are mapped to today's 7-digit codes); the report lists what could not be used."""
+    codes are mapped to today's 7-digit codes); the report lists what could not be used.
+    ``strict``: see ``match_entries`` (``domain.area_codes.check_area`` reads lists this way)."""
     entries = pd.DataFrame({"row": range(1, len(list(codes := list(codes))) + 1), "code": codes, "name": ""})
-    return match_entries(entries, units, resolve, names=False)
+    return match_entries(entries, units, resolve, names=False, strict=strict)
 
 
 # Plain-text reasons for the command line (the UI uses the message catalogue, keys areas.*)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 
+from domain.area_codes import split_codes
 from domain.peers import format_knn, parse_knn
 from domain.teryt import TerytError, parse_code
 
@@ -134,7 +135,7 @@ def canonical_unit_input(value: str) -> str:
 
 def _parse_codes(value: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
     """Comma/space/semicolon-separated codes of the given kinds (domain.teryt), sorted, unique."""
-    parts = [x for x in re.split(r"[,\s;]+", value) if x]
+    parts = split_codes(value)  # the one split of a code list (also --area and the API's area=)
     if not parts or len(parts) > MAX_AREA_MEMBERS:
         raise ValueError(value)
     codes = set()

@@ -26,21 +26,13 @@ def resolve_unit(store, text: str) -> tuple[str, str]:
 
 
 def resolve_area(store, text: str) -> tuple[str, ...]:
-    """The gminy of ``--area CODE,CODE,...`` (same rules as ``show --area``)."""
-    from domain import areas as A
-    from domain import matching as M
+    """The gminy of ``--area CODE,CODE,...`` (the one rule: ``domain.area_codes``)."""
+    from domain.area_codes import AreaCodesError, check_area
 
-    codes = [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
-    matched = M.resolve_definition(codes, store.units(include_historical=True), store.resolve_code)
-    if not matched.problems.empty:
-        bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
-        raise UsageError(f"--area: not usable as gmina codes: {bad}")
-    try:
-        A.check_size(matched.codes)
-    except A.AreaError:
-        raise UsageError(f"--area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, "
-                         f"got {len(matched.codes)}") from None
-    return tuple(matched.codes)
+    res = check_area(text, store.units(include_historical=True), store.resolve_code)
+    if isinstance(res, AreaCodesError):
+        raise UsageError(res.message("--area"))
+    return res.codes
 
 
 def _check_output(path: str, suffix: str) -> Path:

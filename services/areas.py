@@ -57,9 +57,11 @@ def match(ingest: str, entries: pd.DataFrame) -> M.Matched:
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
 def canonical(ingest: str, codes: tuple[str, ...]) -> M.Matched:
-    """An area definition from a URL: codes mapped to today's 7-digit codes, with a report."""
+    """An area definition from a URL: codes mapped to today's 7-digit codes, with a report. Read
+    strictly, as ``--area`` and the API's ``area=`` read it (domain.area_codes): "201011" is not
+    guessed to be 0201011."""
     units = all_units(ingest)
-    return M.resolve_definition(codes, units, _resolver(ingest, units))
+    return M.resolve_definition(codes, units, _resolver(ingest, units), strict=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=32)

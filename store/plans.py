@@ -12,8 +12,8 @@ import json
 import pandas as pd
 
 from domain import areas as A
-from domain import matching as M
 from domain import strategy as D
+from domain.area_codes import AreaCodesError, check_area
 from loaders import plan_file as F
 from store.db import Store, StoreError
 
@@ -30,19 +30,10 @@ def resolve_subject(store: Store, *, teryt: str | None = None, area: str | None 
             raise SubjectError(f"unknown TERYT code {teryt!r}: no unit has this code")
         codes = {code, code[:6], teryt.strip()}
         return code, codes
-    parts = [c for c in (area or "").replace(";", ",").split(",") if c.strip()]
-    units = store.units(include_historical=True)
-    matched = M.resolve_definition(parts, units, store.resolve_code)
-    if not matched.problems.empty:
-        bad = "; ".join(f"{r.input!r} ({M.REASON_TEXT.get(r.reason, r.reason)})" for r in matched.problems.itertuples())
-        raise SubjectError(f"--area: not usable as gmina codes: {bad}")
-    try:
-        A.check_size(matched.codes)
-    except A.AreaError:
-        raise SubjectError(f"--area needs {A.MIN_MEMBERS} to {A.MAX_MEMBERS} different gminy, "
-                           f"got {len(matched.codes)}") from None
-    codes = A.canonical_codes(matched.codes)
-    return ",".join(codes), set()
+    res = check_area(area, store.units(include_historical=True), store.resolve_code)
+    if isinstance(res, AreaCodesError):
+        raise SubjectError(res.message("--area"))
+    return ",".join(res.codes), set()
 
 
 def series_getter(store: Store, subject: str):
