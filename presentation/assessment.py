@@ -37,7 +37,10 @@ def score_text(x, lang: str) -> str:
     same text as fmt_num's for each of the 1,001 values, in pl and en — tested exhaustively);
     anything else goes through fmt_num, remembered per rounded value (the sign of a zero is part
     of the key)."""
-    if not _ok(x):
+    if type(x) in (float, np.float64):  # the common case, without pd.isna
+        if x != x:
+            return t("assess.no_data", lang)
+    elif not _ok(x):
         return t("assess.no_data", lang)
     r = round(float(x), 1)
     if 0.0 <= r <= 100.0 and math.copysign(1.0, r) > 0 and lang in ("pl", "en"):
