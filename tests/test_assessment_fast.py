@@ -45,6 +45,11 @@ def test_fast_interval_equals_the_naive_one_on_the_hand_computed_group():
         peers = [c for c in ("u0", "u1", "u2", "u3") if c != unit]
         pd.testing.assert_frame_equal(AS.rank_interval(tiny_tree(), inp, unit, peers),
                                       AS.rank_interval_naive(tiny_tree(), inp, unit, peers))
+    # groups too small to score (the unit alone, or with one peer): the same "no rank" answers
+    for unit, peers in (("u0", []), ("u2", []), ("u0", ["u1"]), ("u2", ["u3"])):
+        fast = AS.rank_interval(tiny_tree(), inp, unit, peers)
+        pd.testing.assert_frame_equal(fast, AS.rank_interval_naive(tiny_tree(), inp, unit, peers))
+    assert AS.rank_interval(tiny_tree(), inp, "u0", []).loc["overall", "scenarios"] == 0
 
 
 @pytest.mark.slow
