@@ -12,10 +12,12 @@ Run from the project root (the store must exist and hold the assessment's derive
    The scores are checked to be identical. Goal: <= 2 s cold.
 2. Rank uncertainty interval of one unit (500 Dirichlet weight sets shared out among the 3
    normalisations + for each normalisation the stated weights and each leaf dropped) for N random
-   gminy, plus the largest group. Goal: <= 1 s.
+   gminy, plus the largest group. Goal: <= 1 s. Baseline in the same run: rank_interval_naive
+   (every member's score at every node in every scenario, then the unit's rank), checked identical.
 3. /ocena server time, warm (AppTest in-process: one full script run per unit picked in the
    sidebar, shared caches holding the level inputs), vs the same with caches cleared. Goal:
-   <= 300 ms warm.
+   <= 300 ms warm. Wall time, and the process CPU time of the same runs (the machine is shared:
+   CPU time is the steadier of the two).
 
 Writes bench/out/assessment.txt (the committed copy is bench/results/assessment.txt).
 """
@@ -94,21 +96,33 @@ def bench_interval(state, n_units: int, seed: int) -> list[str]:
     # so their typology group is every rural gmina; they have no values to score either)
     with_data = [c for c in groups if (inputs.values[inputs.row[c]] == inputs.values[inputs.row[c]]).sum() >= 15]
     largest = max(with_data, key=lambda c: len(groups[c]))
-    ms = []
+    ms, naive_ms, same = [], [], 0
     for c in codes:
         t0 = time.perf_counter()
-        AS.rank_interval(tree, inputs, c, groups[c])
+        fast = AS.rank_interval(tree, inputs, c, groups[c])
         ms.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        naive = AS.rank_interval_naive(tree, inputs, c, groups[c])
+        naive_ms.append((time.perf_counter() - t0) * 1000)
+        same += fast.equals(naive)
     t0 = time.perf_counter()
     iv = AS.rank_interval(tree, inputs, largest, groups[largest])
     big = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    iv_naive = AS.rank_interval_naive(tree, inputs, largest, groups[largest])
+    big_naive = (time.perf_counter() - t0) * 1000
+    same += iv.equals(iv_naive)
     n_scen = AS.N_DRAWS + len(AS.NORMALISATIONS) * (1 + len(tree.leaves))
     return [f"2. rank interval of one unit: {n_scen} scenarios ({AS.N_DRAWS} Dirichlet weight sets shared out "
             f"among {len(AS.NORMALISATIONS)} normalisations + for each normalisation the stated weights and "
             f"{len(tree.leaves)} dropped leaves)",
             summary(f"   interval, {n_units} random gminy", ms),
-            f"   largest group ({largest}, {len(groups[largest]) + 1} members): {big:.0f} ms; overall rank "
-            f"interval {int(iv.at['overall', 'rank_low'])}–{int(iv.at['overall', 'rank_high'])}", ""]
+            summary("   BASELINE rank_interval_naive, same gminy", naive_ms),
+            f"   largest group ({largest}, {len(groups[largest]) + 1} members): {big:.0f} ms (naive {big_naive:.0f} ms, "
+            f"{big_naive / big:.1f}x); overall rank interval {int(iv.at['overall', 'rank_low'])}–"
+            f"{int(iv.at['overall', 'rank_high'])}",
+            f"   ratio naive / fast, sum over the {n_units} gminy: {sum(naive_ms) / sum(ms):.1f}x; identical intervals: "
+            f"{same}/{n_units + 1}", ""]
 
 
 def bench_page(n_units: int, seed: int, n_baseline: int) -> list[str]:
@@ -129,11 +143,12 @@ def bench_page(n_units: int, seed: int, n_baseline: int) -> list[str]:
     at.switch_page("pages/ocena.py").run()
     first = (time.perf_counter() - t0) * 1000
     assert not at.exception, at.exception
-    warm = []
+    warm, warm_cpu = [], []
     for code in sample[1:]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         at.sidebar.selectbox[0].set_value(code).run()
         warm.append((time.perf_counter() - t0) * 1000)
+        warm_cpu.append((time.process_time() - c0) * 1000)
         assert not at.exception and not at.error, (code, at.exception, [e.value for e in at.error])
     base = []
     for code in sample[:n_baseline]:
@@ -145,6 +160,7 @@ def bench_page(n_units: int, seed: int, n_baseline: int) -> list[str]:
     return [f"3. /ocena server time (AppTest in-process, one script run per gmina picked in the sidebar)",
             f"   first run of a new session, cold caches: {first:,.0f} ms",
             summary("   /ocena warm (cached level inputs)", warm),
+            summary("   the same runs, process CPU time", warm_cpu),
             summary("   /ocena BASELINE caches cleared", base), ""]
 
 

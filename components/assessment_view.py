@@ -3,6 +3,7 @@ profile cards), the group table and the method note. Figures and texts come from
 presentation.assessment (no Streamlit there)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -77,11 +78,17 @@ def render_table(ac, names: dict[str, str]) -> None:
     me = names.get(ac.result.unit, ac.result.unit)
     styler = frame.style.format({c: (lambda v: PA.score_text(v, lang)) for c in num_cols})
     styler = styler.format(lambda v: "–" if pd.isna(v) else str(v), subset=[frame.columns[1]])
-    styler = styler.apply(lambda r: ["background-color: #fde2cf; font-weight: 600" if r.iloc[0] == me else ""
-                                     for _ in r], axis=1)
+    styler = styler.apply(_highlight_rows, axis=None, name=me)
     st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(frame) + 1), 460),
                  key="assess_table")
     st.caption(t("assess.table_caption", lang, n=PA.units_word(len(frame), ac.ctx.level, lang)))
+
+
+def _highlight_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The unit's row(s) (first column equal to its name) highlighted, every other cell unstyled:
+    one vectorised pass instead of a Python function per row."""
+    css = np.where(frame.iloc[:, 0].to_numpy() == name, "background-color: #fde2cf; font-weight: 600", "")
+    return pd.DataFrame(np.repeat(css[:, None], frame.shape[1], axis=1), index=frame.index, columns=frame.columns)
 
 
 def render_method(ac) -> None:
