@@ -20,8 +20,13 @@ Both set-ups are always measured the same way in one run.
 Measurements:
 (a) **burst**: ``--sessions`` sessions open the same permalink, arrivals spread evenly over
     ``--window`` seconds; ``--browsers`` of them are real Chromium contexts (cold: no cache), the rest
-    speak Streamlit's websocket protocol (bench/load_ws.ProtoClient, with a cookie through nginx like
-    a browser after its first request). Per session: time from its arrival to the finished script run
+    are first-time visitors without a renderer: each downloads the files the cold browser of (b)
+    fetched on that set-up before its first chart (the page, ~130 scripts, styles and fonts; curl,
+    6 at a time, the browser's Accept-Encoding) and then speaks Streamlit's websocket protocol
+    (bench/load_ws.ProtoClient, with a cookie through nginx like a browser after its first request).
+    Without the downloads (``--no-fetch-assets``, as before 2026-12-02) the bare process never
+    served the 11 MB of JavaScript to 45 of its 50 visitors, which is half of what it does at a
+    seminar. Per session: time from its arrival to the finished script run
     (browsers: the page shows the unit and the app is idle; protocol clients: ``script_finished``) and
     to the first chart — *drawn* for browsers (a plotly chart with its SVG in the page), *sent* for
     protocol clients (the first plotly element arrived). Errors: exception or error box, traceback,
@@ -216,11 +221,45 @@ async def browser_session(browser, url: str, name: str, timeout_s: float) -> dic
     return out
 
 
-async def ws_session(base: str, query: str, page_name: str, name: str, timeout_s: float) -> dict:
+# what a browser sends when it asks for a file (Chromium 1xx)
+BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br, zstd", "Accept": "*/*",
+                   "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) mrl-deploy-bench"}
+
+
+async def fetch_assets(base: str, paths: list[str], cookie: str, timeout_s: float) -> tuple[int, list[str]]:
+    """Download ``paths`` as a first-time browser does before the app's websocket opens: the page
+    and its scripts, styles and fonts, at most 6 at a time over keep-alive connections (Chromium's
+    limit per host), with the browser's Accept-Encoding; bodies are counted as transferred (not
+    decoded). curl does it (one process per visitor, in C: a Python HTTP client spent more CPU on
+    ~130 requests per visitor than nginx did serving them). Returns (bytes on the wire, errors)."""
+    cfg = "".join(f'url = "{base}{p}"\noutput = "/dev/null"\n' for p in paths)
+    headers = [a for k, v in {**BROWSER_HEADERS, "Cookie": f"mrl_replica={cookie}"}.items() for a in ("-H", f"{k}: {v}")]
+    proc = await asyncio.create_subprocess_exec(
+        "curl", "-s", "--parallel", "--parallel-max", "6", "--max-time", str(int(timeout_s)), *headers,
+        "-w", "%{http_code} %{size_download} %{url_effective}\n", "-K", "-",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+    out, _ = await proc.communicate(cfg.encode())
+    got, errors = 0, []
+    rows = [ln.split(" ", 2) for ln in out.decode().splitlines() if ln.strip()]
+    for code, size, url in rows:
+        got += int(size)
+        if not code.isdigit() or int(code) >= 400 or int(code) == 0:
+            errors.append(f"HTTP {code} {url[len(base):][:80]}")
+    if proc.returncode or len(rows) != len(paths):
+        errors.append(f"curl exit {proc.returncode}, {len(rows)} of {len(paths)} files")
+    return got, errors
+
+
+async def ws_session(base: str, query: str, page_name: str, name: str, timeout_s: float,
+                     assets: list[str] = ()) -> dict:
     c = CookieClient(base, timeout_s, uuid.uuid4().hex)
     out: dict = {"kind": "ws", "errors": [], "client": c}
     t0 = time.perf_counter()
     try:
+        if assets:  # a first-time visitor: the app's files first, as the browser fetched them
+            out["asset_bytes"], errs = await fetch_assets(base, assets, c.cookie, timeout_s)
+            out["assets_s"] = time.perf_counter() - t0
+            out["errors"] += errs
         await c.connect()
         run = await c.rerun(query_string=query, page_name=page_name)
         out["finished"] = time.perf_counter() - t0
@@ -238,7 +277,7 @@ async def ws_session(base: str, query: str, page_name: str, name: str, timeout_s
     return out
 
 
-async def burst(browser, base: str, args, pids: list[int]) -> dict:
+async def burst(browser, base: str, args, pids: list[int], assets: list[str] = ()) -> dict:
     n, nb = args.sessions, args.browsers
     page_name, _, query = args.link.partition("?")
     rng = random.Random(args.seed)
@@ -249,7 +288,7 @@ async def burst(browser, base: str, args, pids: list[int]) -> dict:
         await asyncio.sleep(at)
         if k in browser_slots:
             return await browser_session(browser, f"{base}/{args.link}", args.name, args.timeout)
-        return await ws_session(base, query, page_name, args.name, args.timeout)
+        return await ws_session(base, query, page_name, args.name, args.timeout, assets)
 
     la = os.getloadavg()
     cpu0, b0 = cpu_of(pids), browser_cpu_s()
@@ -280,7 +319,12 @@ async def cold_visit(browser, base: str, path: str, kind: str, prefix: Path | No
         data = r.get("payloadData", "")
         ws_payload[0] += len(base64.b64decode(data)) if r.get("opcode") == 2 else len(data.encode())
     cdp.on("Network.webSocketFrameReceived", frame)
-    out: dict = {"errors": errors}
+    origin = base.rstrip("/")
+    files: list[str] = []
+    cdp.on("Network.responseReceived", lambda e: files.append(e["response"]["url"][len(origin):])
+           if e.get("type") != "WebSocket" and e["response"]["url"].startswith(origin + "/")
+           and e["response"].get("status", 0) < 400 and "/_stcore/stream" not in e["response"]["url"] else None)
+    out: dict = {"errors": errors, "files": files}
     log_before = (prefix / "access.log").read_text().count("\n") if prefix else 0
     try:
         t0 = time.perf_counter()
@@ -335,14 +379,22 @@ async def run(args) -> dict:
                                                                   args.timeout))
                     visits[setup]["map"].append(await cold_visit(browser, s[setup], args.map_link, "map", prefix,
                                                                  args.timeout))
+            for v in (visits["bare"]["link"] + visits["recipe"]["link"] + visits["bare"]["map"]
+                      + visits["recipe"]["map"]):
+                v["files"] = list(v.get("files", ()))  # (the CDP listener may still append; freeze)
             res["visits"] = visits
+            # what the protocol clients download first: the files the cold browser fetched
+            # before its first chart on that set-up (same paths, e.g. the page with its query)
+            assets = {k: (visits[k]["link"][0]["files"] if args.fetch_assets else []) for k in ("bare", "recipe")}
+            res["assets"] = assets
             await asyncio.sleep(3)
             # (a) the burst, --rounds times, order bare/recipe then recipe/bare (ABBA: the machine is
             # shared, its other load drifts)
             res["burst"] = {"bare": [], "recipe": []}
             for k in range(args.rounds):
                 for setup in (("bare", "recipe") if k % 2 == 0 else ("recipe", "bare")):
-                    res["burst"][setup].append(await burst(browser, s[setup], args, s[f"{setup}_pids"]))
+                    res["burst"][setup].append(await burst(browser, s[setup], args, s[f"{setup}_pids"],
+                                                           assets[setup]))
                     await asyncio.sleep(5)
             await browser.close()
     finally:
@@ -376,6 +428,16 @@ def report(res: dict, command: str) -> str:
              "warm-up: " + "; ".join(res.get("warm", [])), ""]
     lines.append(f"(a) {a['sessions']} sessions open /{a['link']} within {a['window']:.0f} s "
                  f"({a['browsers']} real Chromium contexts, cold; the rest over Streamlit's websocket protocol)")
+    for setup in ("bare", "recipe"):
+        files = res.get("assets", {}).get(setup) or []
+        got = [r["asset_bytes"] for b in res["burst"][setup] for r in b["results"] if "asset_bytes" in r]
+        took = [r["assets_s"] for b in res["burst"][setup] for r in b["results"] if "assets_s" in r]
+        if files:
+            lines.append(f"  {setup}: each protocol client first downloads the {len(files)} files the cold browser fetched "
+                         f"(page, scripts, styles, fonts; {statistics.median(got) / 1e6:.2f} MB on the wire, in "
+                         f"p50 {pct(took, .5):.2f} s / p95 {pct(took, .95):.2f} s), then opens the websocket")
+        else:
+            lines.append(f"  {setup}: protocol clients open the websocket only (no file downloads)")
     lines.append(f"{'':<8}{'errors':>7}{'done':>7}   {'finished run p50 p95':>21}   {'1st chart DRAWN p50 p95':>24}"
                  f"   {'1st chart sent p50 p95':>23}   {'wall':>6}  server CPU   browsers CPU  load")
     rows = {}
@@ -459,6 +521,8 @@ def main() -> None:
     ap.add_argument("--map-link", default="mapa?unit=1261011")
     ap.add_argument("--rounds", type=int, default=1, help="bursts per set-up, alternating which goes first")
     ap.add_argument("--seed", type=int, default=17)
+    ap.add_argument("--no-fetch-assets", dest="fetch_assets", action="store_false",
+                    help="protocol clients skip the first visit's file downloads (only the websocket session)")
     ap.add_argument("--client-nice", type=int, default=19,
                     help="run the clients (this process after the servers started, Playwright, Chromium) at this "
                          "nice value, so they use the CPU the servers leave (the clients' own devices); 0 = off")
@@ -473,7 +537,7 @@ def main() -> None:
     db_shown = re.sub(r"//[^/@]*@", "//", args.db)
     command = (f"python bench/deploy_bench.py --db {db_shown} --sessions {args.sessions} --browsers {args.browsers} "
                f"--window {args.window:g} --reps {args.reps} --rounds {args.rounds} --link '{args.link}'"
-               + f" --client-nice {args.client_nice}")
+               + f" --client-nice {args.client_nice}" + ("" if args.fetch_assets else " --no-fetch-assets"))
     text = report(res, command)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
