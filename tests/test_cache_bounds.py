@@ -13,6 +13,7 @@ import pkgutil
 
 import pytest
 
+from tests.astutil import parse as parse_source
 from tests.conftest import ROOT
 
 SKIP_DIRS = {"tests", "bench", ".venv", "test-artifacts", "data", "static"}
@@ -50,7 +51,7 @@ def cache_calls(tree: ast.AST):
 def unbounded_in_source() -> list[str]:
     bad = []
     for path in project_files():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = parse_source(path.read_text(encoding="utf-8"), filename=str(path))
         for line, name, call in cache_calls(tree):
             kws = {k.arg for k in call.keywords} if call is not None else set()
             if not kws & {"ttl", "max_entries"}:
@@ -59,19 +60,19 @@ def unbounded_in_source() -> list[str]:
 
 
 def test_the_source_scan_finds_the_caches():
-    n = sum(1 for p in project_files() for _ in cache_calls(ast.parse(p.read_text(encoding="utf-8"))))
+    n = sum(1 for p in project_files() for _ in cache_calls(parse_source(p.read_text(encoding="utf-8"))))
     assert n >= 40  # services/* hold ~55 caches
 
 
 def test_caches_live_only_in_services():
     """Streamlit's guidance: caches in one place. Any cache outside services/ is named here."""
     outside = [f"{p.relative_to(ROOT)}:{line}" for p in project_files() if p.relative_to(ROOT).parts[0] != "services"
-               for line, _, _ in cache_calls(ast.parse(p.read_text(encoding="utf-8")))]
+               for line, _, _ in cache_calls(parse_source(p.read_text(encoding="utf-8")))]
     assert outside == []
 
 
 def test_an_unbounded_cache_would_be_caught():
-    tree = ast.parse("import streamlit as st\n@st.cache_resource(show_spinner=False)\ndef f(): pass\n"
+    tree = parse_source("import streamlit as st\n@st.cache_resource(show_spinner=False)\ndef f(): pass\n"
                      "from streamlit import cache_data\n@cache_data\ndef g(): pass\n")
     found = [(name, call is not None and {k.arg for k in call.keywords}) for _, name, call in cache_calls(tree)]
     assert found == [("cache_resource", {"show_spinner"}), ("cache_data", False)]

@@ -4,6 +4,7 @@ import ast
 
 import pytest
 
+from tests.astutil import parse as parse_source
 from tests.conftest import ROOT
 
 DISPLAY = {"title", "header", "subheader", "markdown", "write", "caption", "text", "info", "warning", "error",
@@ -42,5 +43,5 @@ def literal_texts(tree: ast.AST):
 
 @pytest.mark.parametrize("path", _files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_literal_user_text(path):
-    found = list(literal_texts(ast.parse(path.read_text(encoding="utf-8"))))
+    found = list(literal_texts(parse_source(path.read_text(encoding="utf-8"))))
     assert found == [], f"literal UI text in {path.name}: {found[:5]}"

@@ -8,6 +8,7 @@ import ast
 
 import pytest
 
+from tests.astutil import parse as parse_source
 from tests.conftest import ROOT
 
 AREA = "1206113,1206172,1219053,1261011"
@@ -113,7 +114,7 @@ CLI_ONLY = ("store.ingest", "cli", "subprocess", "bench", "os.system")
 def test_no_cli_only_action_is_reachable_from_the_ui(path):
     """The store is (re)built by ``python cli.py ingest`` only: no UI module imports the ingest,
     the CLI, the benchmarks or a process launcher."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse_source(path.read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
