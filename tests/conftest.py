@@ -148,6 +148,14 @@ def run_cli(app_env):
     return run
 
 
+def texts(at) -> str:
+    """The text an AppTest run shows: markdown, headers, title, captions, info and warning boxes."""
+    parts = [m.value for m in at.markdown] + [h.value for h in at.header] + [t.value for t in at.title]
+    parts += [s.value for s in at.subheader] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
 def make_app(app_env, monkeypatch, *, clear_caches: bool = True):
     """An AppTest of app.py bound to the session store (``clear_caches``: start with empty
     Streamlit caches, so no state leaks between tests)."""

@@ -11,6 +11,7 @@ from i18n import fmt_num
 from presentation import assessment_scores as SCORES
 from reports import assessment_context as AC
 from reports.source import StoreSource
+from tests.conftest import texts
 
 pytestmark = pytest.mark.slow
 
@@ -38,13 +39,6 @@ def gminy_scored(sqlite_store):
     tree = AC.tree_for(sqlite_store.indicators())
     inputs, pop, units = AC.read_level(sqlite_store, "gmina", tree)
     return AS.assess_all(tree, inputs, AS.typology_groups(units, pop))
-
-
-def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [h.value for h in at.header] + [t.value for t in at.title]
-    parts += [s.value for s in at.subheader] + [c.value for c in at.caption] + [i.value for i in at.info]
-    parts += [w.value for w in at.warning]
-    return "\n".join(str(p) for p in parts)
 
 
 def open_page(app, page, **query):

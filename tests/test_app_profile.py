@@ -6,6 +6,8 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
+from tests.conftest import texts
+
 
 _CLEARED = []
 
@@ -20,13 +22,6 @@ def app(app_env, monkeypatch):
     at = make_app(app_env, monkeypatch, clear_caches=not _CLEARED)
     _CLEARED.append(True)
     return at
-
-
-def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [h.value for h in at.header] + [t.value for t in at.title]
-    parts += [s.value for s in at.subheader] + [c.value for c in at.caption] + [i.value for i in at.info]
-    parts += [w.value for w in at.warning]
-    return "\n".join(str(p) for p in parts)
 
 
 def open_page(app, page, **query):
